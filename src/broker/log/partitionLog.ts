@@ -1,0 +1,390 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from 'pino';
+import { ErrorCode, KafkaError } from '../protocol/errorCodes.js';
+import {
+  Attributes,
+  BatchLayout,
+  type BatchHeader,
+  decodeRecords,
+  rewriteCrc,
+} from '../protocol/recordBatch.js';
+import { readJson, writeJsonAtomic } from '../storage/atomicFile.js';
+import { Segment } from './segment.js';
+import type { TopicConfig } from './topicConfig.js';
+
+/**
+ * A partition's log: an ordered list of segments, the last one active. It assigns offsets,
+ * appends batches, serves reads of whole batches, finds offsets by timestamp, moves the log start
+ * (DeleteRecords, retention) and rolls segments by size and time. On a single node the high
+ * watermark is the log end offset.
+ */
+
+const STATE_FILE = 'partition.json';
+const STATE_FORMAT_VERSION = 1;
+
+interface PartitionState {
+  formatVersion: number;
+  logStartOffset: string;
+}
+
+export interface AppendResult {
+  baseOffset: bigint;
+  lastOffset: bigint;
+  /** The time the broker stamped, or -1 for CreateTime topics. */
+  logAppendTime: number;
+}
+
+export class PartitionLog {
+  private readonly segments: Segment[] = [];
+  private _logStartOffset = 0n;
+  private readonly listeners = new Set<() => void>();
+  private lastFlush = Date.now();
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly topic: string,
+    readonly partition: number,
+    private config: TopicConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens (recovering if needed) or creates the log in `dir`. */
+  static open(
+    dir: string,
+    topic: string,
+    partition: number,
+    config: TopicConfig,
+    logger: Logger,
+  ): PartitionLog {
+    fs.mkdirSync(dir, { recursive: true });
+    const log = new PartitionLog(dir, topic, partition, config, logger.child({ topic, partition }));
+    log.load();
+    return log;
+  }
+
+  private load(): void {
+    const bases = fs
+      .readdirSync(this.dir)
+      .filter((f) => /^\d{20}\.log$/.test(f))
+      .map((f) => BigInt(f.slice(0, 20)))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const base of bases) {
+      const { segment, recovery } = Segment.open(this.dir, base, this.config.indexIntervalBytes);
+      if (recovery.truncatedBytes > 0) {
+        this.logger.warn(
+          { segment: segment.file, truncatedBytes: recovery.truncatedBytes, reason: recovery.reason },
+          'truncated an incomplete tail of the log',
+        );
+      }
+      const previous = this.segments.at(-1);
+      if (previous && segment.baseOffset < previous.nextOffset) {
+        // A segment that overlaps its predecessor cannot come from a clean append; keep the older data.
+        this.logger.error({ segment: segment.file }, 'segment overlaps the previous one; removing it');
+        segment.remove();
+        continue;
+      }
+      this.segments.push(segment);
+    }
+    if (this.segments.length === 0) this.segments.push(Segment.create(this.dir, 0n));
+    const state = readJson<PartitionState>(path.join(this.dir, STATE_FILE), STATE_FORMAT_VERSION);
+    const persisted = state ? BigInt(state.logStartOffset) : 0n;
+    const first = this.segments[0]!.baseOffset;
+    this._logStartOffset = persisted > first ? persisted : first;
+    if (this._logStartOffset > this.logEndOffset) this._logStartOffset = this.logEndOffset;
+  }
+
+  private get active(): Segment {
+    return this.segments.at(-1)!;
+  }
+
+  get logStartOffset(): bigint {
+    return this._logStartOffset;
+  }
+
+  get logEndOffset(): bigint {
+    return this.active.nextOffset;
+  }
+
+  get highWatermark(): bigint {
+    return this.logEndOffset;
+  }
+
+  /**
+   * The last stable offset: read_committed consumers read below it. Without open transactions it
+   * is the high watermark.
+   */
+  get lastStableOffset(): bigint {
+    return this.highWatermark;
+  }
+
+  get sizeInBytes(): number {
+    return this.segments.reduce((sum, s) => sum + s.size, 0);
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  updateConfig(config: TopicConfig): void {
+    this.config = config;
+  }
+
+  /** Calls `listener` after every append (long-polling fetches wait on it). */
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Appends a validated batch: assigns its offsets, applies the timestamp policy, writes it.
+   * `batch` is modified in place (base offset, and max timestamp for LogAppendTime topics).
+   */
+  append(batch: Buffer, header: BatchHeader, now = Date.now()): AppendResult {
+    if (this.closed) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'partition is closed');
+    if (batch.length > this.config.maxMessageBytes) {
+      throw new KafkaError(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        `batch of ${batch.length} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`,
+      );
+    }
+    let logAppendTime = -1;
+    if (this.config.logAppendTime) {
+      logAppendTime = now;
+      batch.writeInt16BE(header.attributes | Attributes.LOG_APPEND_TIME, BatchLayout.ATTRIBUTES);
+      batch.writeBigInt64BE(BigInt(now), BatchLayout.MAX_TIMESTAMP);
+      rewriteCrc(batch);
+      header = { ...header, maxTimestamp: now };
+    } else {
+      this.checkTimestamp(header, now);
+    }
+    const baseOffset = this.logEndOffset;
+    batch.writeBigInt64BE(baseOffset, BatchLayout.BASE_OFFSET);
+    batch.writeInt32BE(0, BatchLayout.LEADER_EPOCH);
+    header = { ...header, baseOffset };
+    this.maybeRoll(batch.length, header, now);
+    this.active.append(batch, header, this.config.indexIntervalBytes);
+    if (this.active.unflushedMessages >= this.config.flushMessages) this.flush();
+    for (const listener of this.listeners) listener();
+    return { baseOffset, lastOffset: baseOffset + BigInt(header.lastOffsetDelta), logAppendTime };
+  }
+
+  private checkTimestamp(header: BatchHeader, now: number): void {
+    const { timestampBeforeMaxMs: before, timestampAfterMaxMs: after } = this.config;
+    if (header.maxTimestamp < 0) return;
+    if (now - header.maxTimestamp > before || header.maxTimestamp - now > after) {
+      throw new KafkaError(
+        ErrorCode.INVALID_TIMESTAMP,
+        `timestamp ${header.maxTimestamp} is out of range of the broker's clock (${now})`,
+      );
+    }
+  }
+
+  private maybeRoll(incoming: number, header: BatchHeader, now: number): void {
+    const active = this.active;
+    if (active.isEmpty) return;
+    const full = active.size + incoming > this.config.segmentBytes;
+    const old = active.firstBatchTimestamp >= 0 && now - active.firstBatchTimestamp >= this.config.segmentMs;
+    // Offsets inside a segment are stored relative to its base as int32.
+    const overflow = header.baseOffset + BigInt(header.lastOffsetDelta) - active.baseOffset > 0x7fffffffn;
+    if (full || old || overflow) this.roll();
+  }
+
+  /** Closes the active segment and starts a new one at the log end offset. */
+  roll(): void {
+    const active = this.active;
+    if (active.isEmpty) return;
+    active.saveIndex();
+    this.segments.push(Segment.create(this.dir, this.logEndOffset));
+    this.logger.debug({ baseOffset: this.logEndOffset.toString() }, 'rolled a new segment');
+  }
+
+  /**
+   * Reads whole batches starting with the one that holds `offset`, up to `maxBytes` (at least one
+   * batch when `atLeastOne`), never reaching `limitOffset` (the high watermark, or the last stable
+   * offset for read_committed).
+   */
+  read(offset: bigint, maxBytes: number, limitOffset: bigint, atLeastOne: boolean): Buffer {
+    if (offset < this._logStartOffset || offset > this.logEndOffset) {
+      throw new KafkaError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `offset ${offset} is outside [${this._logStartOffset}, ${this.logEndOffset}]`,
+      );
+    }
+    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
+      const segment = this.segments[i]!;
+      const at = segment.locate(offset);
+      if (at) return segment.read(at.position, maxBytes, limitOffset, atLeastOne);
+    }
+    return Buffer.alloc(0);
+  }
+
+  private segmentIndexFor(offset: bigint): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The first offset whose record timestamp is at or after `timestamp`, with that timestamp; or
+   * undefined when every record is older.
+   */
+  async offsetForTimestamp(timestamp: number): Promise<{ offset: bigint; timestamp: number } | undefined> {
+    for (const segment of this.segments) {
+      if (segment.maxTimestamp < timestamp) continue;
+      for (const at of segment.batchesFrom(0)) {
+        if (at.header.maxTimestamp < timestamp) continue;
+        if (at.header.baseOffset + BigInt(at.header.lastOffsetDelta) < this._logStartOffset) continue;
+        const found = await this.firstRecordAtOrAfter(segment, at, timestamp);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  private async firstRecordAtOrAfter(
+    segment: Segment,
+    at: { position: number; header: BatchHeader },
+    timestamp: number,
+  ): Promise<{ offset: bigint; timestamp: number } | undefined> {
+    const { header } = at;
+    if (header.attributes & Attributes.LOG_APPEND_TIME || header.attributes & Attributes.CONTROL) {
+      return header.attributes & Attributes.CONTROL
+        ? undefined
+        : { offset: this.maxOffset(header.baseOffset), timestamp: header.maxTimestamp };
+    }
+    try {
+      const records = await decodeRecords(segment.readBatch(at));
+      const record = records.find((r) => r.timestamp >= timestamp && r.offset >= this._logStartOffset);
+      return record && { offset: record.offset, timestamp: record.timestamp };
+    } catch {
+      // A codec the broker cannot read: the batch is the best answer it has.
+      return { offset: this.maxOffset(header.baseOffset), timestamp: header.maxTimestamp };
+    }
+  }
+
+  private maxOffset(offset: bigint): bigint {
+    return offset > this._logStartOffset ? offset : this._logStartOffset;
+  }
+
+  /** Moves the log start forward (DeleteRecords); whole segments below it are removed. */
+  deleteRecordsBefore(offset: bigint): bigint {
+    const target = offset === -1n ? this.highWatermark : offset;
+    if (target < 0n || target > this.highWatermark) {
+      throw new KafkaError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `cannot delete before ${target}: the high watermark is ${this.highWatermark}`,
+      );
+    }
+    if (target > this._logStartOffset) {
+      this._logStartOffset = target;
+      this.saveState();
+      this.removeSegmentsBelowStart();
+    }
+    return this._logStartOffset;
+  }
+
+  private removeSegmentsBelowStart(): void {
+    while (this.segments.length > 1 && this.segments[1]!.baseOffset <= this._logStartOffset) {
+      this.segments.shift()!.remove();
+    }
+    // The active segment is wholly below the start only when the log is empty from there on.
+    if (
+      this.segments.length === 1 &&
+      this.active.nextOffset <= this._logStartOffset &&
+      !this.active.isEmpty
+    ) {
+      this.segments.push(Segment.create(this.dir, this.logEndOffset));
+      this.segments.shift()!.remove();
+    }
+  }
+
+  /**
+   * Deletes the oldest segments beyond retention.ms or retention.bytes (delete policy only). The
+   * active segment is rolled first when it is itself expired, so an idle topic still empties.
+   */
+  applyRetention(now = Date.now()): number {
+    if (!this.config.delete) return 0;
+    const { retentionMs, retentionBytes } = this.config;
+    let removed = 0;
+    let total = this.sizeInBytes;
+    const expired = (s: Segment) =>
+      retentionMs >= 0 && s.maxTimestamp >= 0 && now - s.maxTimestamp > retentionMs;
+    const oversized = (s: Segment) => retentionBytes >= 0 && total - s.size >= retentionBytes;
+    for (;;) {
+      const oldest = this.segments[0]!;
+      if (oldest.isEmpty || !(expired(oldest) || oversized(oldest))) break;
+      if (this.segments.length === 1) this.roll();
+      this.segments.shift();
+      oldest.remove();
+      total -= oldest.size;
+      removed++;
+    }
+    if (removed > 0) {
+      const start = this.segments[0]!.baseOffset;
+      if (start > this._logStartOffset) {
+        this._logStartOffset = start;
+        this.saveState();
+      }
+      this.logger.info(
+        { removed, logStartOffset: this._logStartOffset.toString() },
+        'retention removed segments',
+      );
+    }
+    return removed;
+  }
+
+  /** fsyncs the active segment if flush.ms has passed (called by the broker's flush timer). */
+  maybeFlush(now = Date.now()): void {
+    if (now - this.lastFlush >= this.config.flushMs) this.flush();
+  }
+
+  flush(): void {
+    this.active.flush();
+    this.lastFlush = Date.now();
+  }
+
+  private saveState(): void {
+    const state: PartitionState = {
+      formatVersion: STATE_FORMAT_VERSION,
+      logStartOffset: this._logStartOffset.toString(),
+    };
+    writeJsonAtomic(path.join(this.dir, STATE_FILE), state);
+  }
+
+  checkpoint(): void {
+    if (!this.closed) this.active.saveIndex();
+  }
+
+  /** Saves indexes (so the next start scans nothing) and closes the files. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const segment of this.segments) {
+      segment.saveIndex();
+      segment.close();
+    }
+    this.listeners.clear();
+  }
+
+  /** Closes and deletes everything (topic deletion). */
+  remove(): void {
+    this.closed = true;
+    for (const segment of this.segments) segment.remove();
+    // Wake long-polling fetches so that they answer now (with UNKNOWN_TOPIC_OR_PARTITION).
+    for (const listener of this.listeners) listener();
+    this.listeners.clear();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

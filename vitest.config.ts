@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Tiers by suffix: *.unit.spec.ts (pure, no I/O), *.int.spec.ts (real clients over TCP against the
+// embedded broker), *.e2e.spec.ts (whole processes, end to end, under test/).
+export default defineConfig({
+  test: {
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.unit.spec.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'int',
+          include: ['src/**/*.int.spec.ts', 'test/**/*.int.spec.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/**/*.e2e.spec.ts'], testTimeout: 300_000, hookTimeout: 120_000 },
+      },
+    ],
+  },
+});
