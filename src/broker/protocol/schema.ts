@@ -208,7 +208,8 @@ export function field<T>(type: Type<T>, options: FieldOptions<T> = {}): Field<T,
     type,
     versions: parseRange(options.versions ?? '0+'),
     nullable: parseRange(options.nullable ?? 'none'),
-    default: options.default ?? type.zero,
+    // An explicit null default (nullable fields) must survive: only a missing default falls back.
+    default: options.default === undefined ? type.zero : options.default,
     tag: options.tag,
   };
 }
@@ -247,17 +248,16 @@ export function struct<S extends Record<string, AnyField>>(spec: S): Type<Struct
           ? f.type.read(r, ctx, within(f.nullable, ctx.version))
           : f.default;
       }
-      if (ctx.flexible) {
-        for (const f of tagged) value[f.name] = f.default;
-        readTaggedFields(r, ctx, tagged, value);
-      }
+      for (const f of tagged) value[f.name] = f.default;
+      if (ctx.flexible) readTaggedFields(r, ctx, tagged, value);
       return value as StructValue<S>;
     },
     write(w, value, ctx) {
       const v = nonNull(value, 'struct') as Record<string, unknown>;
       for (const f of plain) {
         if (within(f.versions, ctx.version)) {
-          f.type.write(w, v[f.name] ?? f.default, ctx, within(f.nullable, ctx.version));
+          const fieldValue = v[f.name] === undefined ? f.default : v[f.name];
+          f.type.write(w, fieldValue, ctx, within(f.nullable, ctx.version));
         }
       }
       if (ctx.flexible) writeTaggedFields(w, ctx, tagged, v);
