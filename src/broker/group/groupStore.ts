@@ -1,0 +1,162 @@
+import type { Logger } from 'pino';
+import type { GroupJournal } from './groupJournal.js';
+import type { CommittedOffset, JournalRecord } from './journalRecord.js';
+
+/** What a group keeps across restarts: its committed offsets and its last generation. */
+export interface StoredGroup {
+  generationId: number;
+  protocolType: string;
+  /** topic → partition → committed offset. */
+  readonly offsets: Map<string, Map<number, CommittedOffset>>;
+}
+
+export interface GroupStoreOptions {
+  readonly logger: Logger;
+  /** The journal is compacted once it holds more than this many entries and twice the live ones. */
+  readonly compactMinEntries: number;
+}
+
+/**
+ * The durable side of the group coordinator: committed offsets and generations, kept in memory
+ * and written to a journal before any change is visible. Every change goes through `apply`, on
+ * replay as on write, so the two cannot disagree. When the journal has grown well beyond the live
+ * state it is rewritten as one snapshot of that state.
+ */
+export class GroupStore {
+  private readonly groups = new Map<string, StoredGroup>();
+  /** Entries in the journal: one per committed offset, one per other record. */
+  private journalEntries = 0;
+
+  constructor(
+    private readonly journal: GroupJournal,
+    private readonly options: GroupStoreOptions,
+  ) {}
+
+  /** Replays the journal; returns the groups it knew. */
+  load(): ReadonlyMap<string, StoredGroup> {
+    const records = this.journal.replay();
+    for (const record of records) this.apply(record);
+    this.options.logger.info(
+      { groups: this.groups.size, offsets: this.liveEntries() - this.groups.size, records: records.length },
+      'loaded group offsets',
+    );
+    this.maybeCompact();
+    return this.groups;
+  }
+
+  get(groupId: string): StoredGroup | undefined {
+    return this.groups.get(groupId);
+  }
+
+  offset(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
+    return this.groups.get(groupId)?.offsets.get(topic)?.get(partition);
+  }
+
+  /** Every offset the group has committed. */
+  allOffsets(groupId: string): CommittedOffset[] {
+    const offsets = this.groups.get(groupId)?.offsets;
+    return offsets ? [...offsets.values()].flatMap((partitions) => [...partitions.values()]) : [];
+  }
+
+  commit(groupId: string, offsets: readonly CommittedOffset[]): void {
+    if (offsets.length > 0) this.write({ type: 'commit', groupId, offsets });
+  }
+
+  recordGeneration(groupId: string, generationId: number, protocolType: string): void {
+    this.write({ type: 'generation', groupId, generationId, protocolType });
+  }
+
+  deleteGroup(groupId: string): void {
+    if (this.groups.has(groupId)) this.write({ type: 'deleteGroup', groupId });
+  }
+
+  deleteTopic(topic: string): void {
+    for (const group of this.groups.values()) {
+      if (group.offsets.has(topic)) {
+        this.write({ type: 'deleteTopic', topic });
+        return;
+      }
+    }
+  }
+
+  close(): void {
+    this.journal.close();
+  }
+
+  private write(record: JournalRecord): void {
+    this.journal.append(record);
+    this.apply(record);
+    this.maybeCompact();
+  }
+
+  private apply(record: JournalRecord): void {
+    this.journalEntries += record.type === 'commit' ? record.offsets.length : 1;
+    switch (record.type) {
+      case 'commit': {
+        const group = this.getOrCreate(record.groupId);
+        for (const o of record.offsets) {
+          let partitions = group.offsets.get(o.topic);
+          if (!partitions) group.offsets.set(o.topic, (partitions = new Map()));
+          partitions.set(o.partition, o);
+        }
+        break;
+      }
+      case 'generation': {
+        const group = this.getOrCreate(record.groupId);
+        group.generationId = record.generationId;
+        group.protocolType = record.protocolType;
+        break;
+      }
+      case 'deleteGroup':
+        this.groups.delete(record.groupId);
+        break;
+      case 'deleteTopic':
+        for (const group of this.groups.values()) group.offsets.delete(record.topic);
+        break;
+    }
+  }
+
+  private getOrCreate(groupId: string): StoredGroup {
+    let group = this.groups.get(groupId);
+    if (!group) this.groups.set(groupId, (group = { generationId: 0, protocolType: '', offsets: new Map() }));
+    return group;
+  }
+
+  /** Entries a snapshot of the current state holds: each offset, plus a generation per group. */
+  private liveEntries(): number {
+    let entries = 0;
+    for (const group of this.groups.values()) {
+      entries += 1;
+      for (const partitions of group.offsets.values()) entries += partitions.size;
+    }
+    return entries;
+  }
+
+  private maybeCompact(): void {
+    const live = this.liveEntries();
+    if (this.journalEntries <= Math.max(this.options.compactMinEntries, 2 * live)) return;
+    const snapshot = this.snapshot();
+    this.journal.rewrite(snapshot);
+    this.options.logger.debug(
+      { entriesBefore: this.journalEntries, entriesAfter: live },
+      'compacted the group journal',
+    );
+    this.journalEntries = live;
+  }
+
+  /** The current state as records: per group, its generation, then all its offsets in one commit. */
+  snapshot(): JournalRecord[] {
+    const records: JournalRecord[] = [];
+    for (const [groupId, group] of this.groups) {
+      records.push({
+        type: 'generation',
+        groupId,
+        generationId: group.generationId,
+        protocolType: group.protocolType,
+      });
+      const offsets = this.allOffsets(groupId);
+      if (offsets.length > 0) records.push({ type: 'commit', groupId, offsets });
+    }
+    return records;
+  }
+}
