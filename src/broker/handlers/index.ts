@@ -1,14 +1,23 @@
 import { apiVersionsHandler } from './apiVersions.js';
 import { createTopicsHandler } from './createTopics.js';
+import { deleteGroupsHandler } from './deleteGroups.js';
 import { deleteRecordsHandler } from './deleteRecords.js';
 import { deleteTopicsHandler } from './deleteTopics.js';
 import { describeConfigsHandler } from './describeConfigs.js';
+import { describeGroupsHandler } from './describeGroups.js';
 import { fetchHandler } from './fetch.js';
 import { findCoordinatorHandler } from './findCoordinator.js';
 import type { Handler } from './handler.js';
+import { heartbeatHandler } from './heartbeat.js';
+import { joinGroupHandler } from './joinGroup.js';
+import { leaveGroupHandler } from './leaveGroup.js';
+import { listGroupsHandler } from './listGroups.js';
 import { listOffsetsHandler } from './listOffsets.js';
 import { metadataHandler } from './metadata.js';
+import { offsetCommitHandler } from './offsetCommit.js';
+import { offsetFetchHandler } from './offsetFetch.js';
 import { produceHandler } from './produce.js';
+import { syncGroupHandler } from './syncGroup.js';
 
 /** Every API the broker serves. ApiVersions is built from this list. */
 export const handlers: readonly Handler[] = [
@@ -16,10 +25,19 @@ export const handlers: readonly Handler[] = [
   fetchHandler,
   listOffsetsHandler,
   metadataHandler,
+  offsetCommitHandler,
+  offsetFetchHandler,
   findCoordinatorHandler,
+  joinGroupHandler,
+  heartbeatHandler,
+  leaveGroupHandler,
+  syncGroupHandler,
+  describeGroupsHandler,
+  listGroupsHandler,
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
   deleteRecordsHandler,
   describeConfigsHandler,
+  deleteGroupsHandler,
 ] as Handler[];
