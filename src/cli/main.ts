@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { brokerCommand } from './brokerCommand.js';
+import { startCommand } from './startCommand.js';
 
 const program = new Command('kes').description('event sourcing and CQRS on Kafka').showHelpAfterError();
 brokerCommand(program);
+startCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`kes: ${err instanceof Error ? err.message : String(err)}`);

@@ -17,7 +17,12 @@ export interface BrokerProcess {
  * Runs `kes broker` as a child process, the way a user does, and resolves once it prints its
  * "listening on" line. Used where a test must kill the broker with SIGKILL.
  */
-export function spawnBroker(dataDir: string, port = 0, extraArgs: string[] = []): Promise<BrokerProcess> {
+export function spawnBroker(
+  dataDir: string,
+  port = 0,
+  extraArgs: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<BrokerProcess> {
   const child = spawn(
     process.execPath,
     [
