@@ -40,9 +40,12 @@ describe('schema', () => {
     expect(() => encode({ id: 1, name: null, since2: 0, items: [], note: null }, 0, false)).toThrow(
       ProtocolError,
     );
-    expect(
-      decode(encode({ id: 1, name: null, since2: 0, items: [], note: null }, 1, false), 1, false).name,
-    ).toBeNull();
+    const decoded = decode(
+      encode({ id: 1, name: null, since2: 0, items: [], note: null }, 1, false),
+      1,
+      false,
+    );
+    expect(decoded?.name).toBeNull();
   });
 
   it('uses compact encodings and tagged fields in flexible versions', () => {
