@@ -1,5 +1,5 @@
 /**
- * Captures request and response frames exchanged by real clients (KafkaJS, kcat) with the
+ * Captures request and response frames exchanged by real clients (KafkaJS, kcat, kafka-python) with the
  * embedded broker, through a recording proxy, and saves the first frame of each (client, API,
  * version) as a fixture for the codec tests in src/broker/protocol/fixtures.
  *
@@ -7,13 +7,13 @@
  *
  * Fixtures are committed; run this again only to refresh them (e.g. after adding an API).
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { startBroker } from '../../src/broker/index.js';
+import { run } from '../support/run.js';
 import { tempDir } from '../support/tempDir.js';
 
 const outDir = path.resolve(import.meta.dirname, '../../src/broker/protocol/fixtures');
@@ -148,14 +148,29 @@ async function main() {
 
   currentClient = 'kcat';
   const bootstrap = `127.0.0.1:${proxyPort}`;
-  execFileSync('kcat', ['-b', bootstrap, '-L'], { stdio: 'ignore' });
-  execFileSync('kcat', ['-b', bootstrap, '-P', '-t', 'fixture-kcat', '-K:', '-H', 'a=b'], {
-    input: 'k:v\n',
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  execFileSync('kcat', ['-b', bootstrap, '-C', '-t', 'fixture-kcat', '-e', '-o', 'beginning'], {
-    stdio: 'ignore',
-  });
+  // The proxy runs in this process: the clients must run asynchronously.
+  await run('kcat', ['-b', bootstrap, '-L']);
+  await run('kcat', ['-b', bootstrap, '-P', '-t', 'fixture-kcat', '-K:', '-H', 'a=b'], { input: 'k:v\n' });
+  await run('kcat', ['-b', bootstrap, '-C', '-t', 'fixture-kcat', '-e', '-o', 'beginning']);
+  await run('kcat', [
+    '-b',
+    bootstrap,
+    '-G',
+    'fixture-kcat-group',
+    '-X',
+    'auto.offset.reset=earliest',
+    '-e',
+    'fixture-kcat',
+  ]);
+
+  currentClient = 'kafka-python';
+  await run('/usr/bin/python3', [
+    path.resolve(import.meta.dirname, '../broker/python/roundtrip.py'),
+    bootstrap,
+    'fixture-python',
+    'fixture-python-group',
+    '3',
+  ]);
 
   proxy.close();
   await broker.close();
