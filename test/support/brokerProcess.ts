@@ -26,6 +26,7 @@ export function spawnBroker(
   const child = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       '--import',
       'tsx',
       path.join(root, 'src/cli/main.ts'),
