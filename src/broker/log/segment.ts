@@ -69,8 +69,8 @@ export class Segment {
   }
 
   static create(dir: string, baseOffset: bigint): Segment {
-    const fd = fs.openSync(path.join(dir, segmentFileName(baseOffset)), 'a+');
-    fs.ftruncateSync(fd, 0);
+    // Not O_APPEND: writes are positional, at the end of the valid data.
+    const fd = fs.openSync(path.join(dir, segmentFileName(baseOffset)), 'w+');
     return new Segment(dir, baseOffset, fd, 0, baseOffset, -1, -1);
   }
 
