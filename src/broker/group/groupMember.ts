@@ -28,6 +28,14 @@ export function joinError(memberId: string, errorCode: ErrorCode): JoinGroupResu
   return { errorCode, generationId: -1, protocolName: '', leader: '', memberId, members: [] };
 }
 
+/**
+ * Own copies of the metadata: decoded requests point into the socket's buffers, which a member
+ * would otherwise keep alive for as long as it stays in the group.
+ */
+export function copyProtocols(protocols: readonly MemberProtocol[]): MemberProtocol[] {
+  return protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) }));
+}
+
 export function syncResult(errorCode: ErrorCode, assignment: Buffer = NO_BYTES): SyncGroupResult {
   return { errorCode, assignment };
 }
@@ -70,7 +78,7 @@ export class GroupMember {
     this.sessionTimeoutMs = init.sessionTimeoutMs;
     this.rebalanceTimeoutMs = init.rebalanceTimeoutMs;
     this.protocolType = init.protocolType;
-    this.protocols = init.protocols;
+    this.protocols = copyProtocols(init.protocols);
   }
 
   get isAwaitingJoin(): boolean {

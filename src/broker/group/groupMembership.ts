@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '../protocol/errorCodes.js';
 import { Group } from './group.js';
 import {
+  copyProtocols,
   GroupMember,
   joinError,
   type JoinGroupResult,
@@ -10,9 +11,9 @@ import {
   syncResult,
   type SyncGroupResult,
 } from './groupMember.js';
-import { canTransition, GroupState } from './groupState.js';
+import { GroupState } from './groupState.js';
 import { parkedResponse } from './parkedResponse.js';
-import { RebalanceTimers } from './rebalanceTimers.js';
+import { Rebalancer, type RebalancerOptions } from './rebalancer.js';
 
 export interface JoinGroupRequest {
   readonly groupId: string;
@@ -39,28 +40,24 @@ export interface SyncGroupRequest {
   readonly signal?: AbortSignal;
 }
 
-export interface MembershipOptions {
-  readonly logger: Logger;
-  readonly initialRebalanceDelayMs: number;
+export interface MembershipOptions extends RebalancerOptions {
   readonly minSessionTimeoutMs: number;
   readonly maxSessionTimeoutMs: number;
-  /** Called when a group starts a new generation, to make it durable. */
-  readonly onNewGeneration: (group: Group) => void;
 }
 
 /**
  * The membership half of the group coordinator: JoinGroup, SyncGroup, Heartbeat and LeaveGroup,
- * following Kafka's GroupCoordinator (core/src/main/scala/kafka/coordinator/group). The timed
- * part of a rebalance (delayed joins, session and sync expiry) is in RebalanceTimers.
+ * following Kafka's GroupCoordinator (core/src/main/scala/kafka/coordinator/group). The phases of
+ * a rebalance and their clocks are in Rebalancer.
  */
 export class GroupMembership {
-  private readonly timers: RebalanceTimers;
+  private readonly rebalance: Rebalancer;
 
   constructor(
     private readonly groups: Map<string, Group>,
     private readonly options: MembershipOptions,
   ) {
-    this.timers = new RebalanceTimers(this, options);
+    this.rebalance = new Rebalancer(groups, options);
   }
 
   get logger(): Logger {
@@ -90,7 +87,7 @@ export class GroupMembership {
       const deliver = parkedResponse(resolve, request.signal, (d) => this.onJoinAbandoned(group, d));
       if (isNewMember) this.joinNewMember(group, request, deliver);
       else this.joinKnownMember(group, request, deliver);
-      if (group.is(GroupState.PreparingRebalance)) this.timers.tryCompleteJoin(group);
+      if (group.is(GroupState.PreparingRebalance)) this.rebalance.tryCompleteJoin(group);
     });
   }
 
@@ -99,7 +96,7 @@ export class GroupMembership {
     if (request.requireKnownMemberId) {
       // The id must come back in a second JoinGroup before the member counts (KIP-394): a client
       // that times out and retries does not leave a trail of members that never heartbeat.
-      this.timers.addPendingMember(group, memberId, request.sessionTimeoutMs);
+      this.rebalance.addPendingMember(group, memberId, request.sessionTimeoutMs);
       deliver(joinError(memberId, ErrorCode.MEMBER_ID_REQUIRED));
       return;
     }
@@ -109,7 +106,7 @@ export class GroupMembership {
   private joinKnownMember(group: Group, request: JoinGroupRequest, deliver: (r: JoinGroupResult) => void) {
     const { memberId } = request;
     if (group.pendingMembers.has(memberId)) {
-      this.timers.removePendingMember(group, memberId);
+      this.rebalance.removePendingMember(group, memberId);
       this.addMemberAndRebalance(group, memberId, request, deliver);
       return;
     }
@@ -150,7 +147,7 @@ export class GroupMembership {
       memberId: member.memberId,
       members: group.isLeader(member.memberId) ? group.currentMemberMetadata() : [],
     });
-    this.timers.scheduleSessionExpiry(group, member);
+    this.rebalance.scheduleSessionExpiry(group, member);
   }
 
   private addMemberAndRebalance(
@@ -162,12 +159,12 @@ export class GroupMembership {
     const member = new GroupMember({ ...request, memberId });
     member.awaitingJoin = deliver;
     // A member arriving during the initial delay extends it (Kafka's InitialDelayedJoin).
-    if (group.is(GroupState.PreparingRebalance) && this.timers.inInitialDelay(group)) {
+    if (group.is(GroupState.PreparingRebalance) && this.rebalance.inInitialDelay(group)) {
       group.newMemberAdded = true;
     }
     group.add(member);
     // No session timer while it waits: it starts when the JoinGroup is answered.
-    this.maybePrepareRebalance(group, `member ${memberId} joined`);
+    this.rebalance.maybePrepareRebalance(group, `member ${memberId} joined`);
   }
 
   private updateMemberAndRebalance(
@@ -179,11 +176,11 @@ export class GroupMembership {
     // A second JoinGroup from the same member replaces the first, which is answered so that the
     // request does not hang.
     member.completeJoin(joinError(member.memberId, ErrorCode.REBALANCE_IN_PROGRESS));
-    member.protocols = request.protocols;
+    member.protocols = copyProtocols(request.protocols);
     member.sessionTimeoutMs = request.sessionTimeoutMs;
     member.rebalanceTimeoutMs = request.rebalanceTimeoutMs;
     member.awaitingJoin = deliver;
-    this.maybePrepareRebalance(group, `member ${member.memberId} rejoined`);
+    this.rebalance.maybePrepareRebalance(group, `member ${member.memberId} rejoined`);
   }
 
   /**
@@ -192,12 +189,12 @@ export class GroupMembership {
    */
   private onJoinAbandoned(group: Group, deliver: (r: JoinGroupResult) => void) {
     const member = [...group.members.values()].find((m) => m.awaitingJoin === deliver);
-    if (!member || this.groups.get(group.groupId) !== group) return;
+    if (!member || !this.rebalance.isCurrent(group)) return;
     this.logger.info(
       { group: group.groupId, memberId: member.memberId },
       'member disconnected while joining; removing it',
     );
-    this.removeMemberAndUpdateGroup(group, member, 'member disconnected while joining');
+    this.rebalance.removeMemberAndUpdateGroup(group, member, 'member disconnected while joining');
   }
 
   syncGroup(request: SyncGroupRequest): Promise<SyncGroupResult> | SyncGroupResult {
@@ -214,8 +211,8 @@ export class GroupMembership {
       case GroupState.PreparingRebalance:
         return syncResult(ErrorCode.REBALANCE_IN_PROGRESS);
       case GroupState.Stable:
-        this.timers.syncReceived(group, memberId);
-        this.timers.scheduleSessionExpiry(group, member);
+        this.rebalance.syncReceived(group, memberId);
+        this.rebalance.scheduleSessionExpiry(group, member);
         return syncResult(ErrorCode.NONE, member.assignment);
       case GroupState.CompletingRebalance:
         return new Promise<SyncGroupResult>((resolve) => {
@@ -225,26 +222,9 @@ export class GroupMembership {
           });
           member.completeSync(syncResult(ErrorCode.REBALANCE_IN_PROGRESS));
           member.awaitingSync = deliver;
-          this.timers.syncReceived(group, memberId);
-          if (group.isLeader(memberId)) this.completeSync(group, request.assignments);
+          this.rebalance.syncReceived(group, memberId);
+          if (group.isLeader(memberId)) this.rebalance.completeSync(group, request.assignments);
         });
-    }
-  }
-
-  /** Hands the leader's assignment to every member; members it left out get empty bytes. */
-  private completeSync(group: Group, assignments: SyncGroupRequest['assignments']) {
-    const byMember = new Map(assignments.map((a) => [a.memberId, a.assignment]));
-    for (const member of group.members.values())
-      member.assignment = byMember.get(member.memberId) ?? Buffer.alloc(0);
-    group.transitionTo(GroupState.Stable);
-    this.logger.info(
-      { group: group.groupId, generation: group.generationId, members: group.members.size },
-      'group is stable',
-    );
-    for (const member of group.members.values()) {
-      if (member.completeSync(syncResult(ErrorCode.NONE, member.assignment))) {
-        this.timers.scheduleSessionExpiry(group, member);
-      }
     }
   }
 
@@ -259,11 +239,11 @@ export class GroupMembership {
       case GroupState.Dead:
         return ErrorCode.UNKNOWN_MEMBER_ID;
       case GroupState.PreparingRebalance:
-        this.timers.scheduleSessionExpiry(group, member);
+        this.rebalance.scheduleSessionExpiry(group, member);
         return ErrorCode.REBALANCE_IN_PROGRESS;
       case GroupState.CompletingRebalance:
       case GroupState.Stable:
-        this.timers.scheduleSessionExpiry(group, member);
+        this.rebalance.scheduleSessionExpiry(group, member);
         this.logger.debug({ group: groupId, memberId, generation: generationId }, 'heartbeat');
         return ErrorCode.NONE;
     }
@@ -275,14 +255,14 @@ export class GroupMembership {
     return memberIds.map((memberId) => {
       if (!group) return { memberId, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
       if (group.pendingMembers.has(memberId)) {
-        this.timers.removePendingMember(group, memberId);
-        if (group.is(GroupState.PreparingRebalance)) this.timers.tryCompleteJoin(group);
+        this.rebalance.removePendingMember(group, memberId);
+        if (group.is(GroupState.PreparingRebalance)) this.rebalance.tryCompleteJoin(group);
         return { memberId, errorCode: ErrorCode.NONE };
       }
       const member = group.get(memberId);
       if (!member) return { memberId, errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
       this.logger.info({ group: groupId, memberId }, 'member left the group');
-      this.removeMemberAndUpdateGroup(group, member, `member ${memberId} left`);
+      this.rebalance.removeMemberAndUpdateGroup(group, member, `member ${memberId} left`);
       return { memberId, errorCode: ErrorCode.NONE };
     });
   }
@@ -290,94 +270,7 @@ export class GroupMembership {
   /** Commits need the member to be current; they count as a sign of life, as heartbeats do. */
   touch(group: Group, memberId: string): void {
     const member = group.get(memberId);
-    if (member) this.timers.scheduleSessionExpiry(group, member);
-  }
-
-  removeMemberAndUpdateGroup(group: Group, member: GroupMember, reason: string): void {
-    member.completeJoin(joinError(member.memberId, ErrorCode.UNKNOWN_MEMBER_ID));
-    member.completeSync(syncResult(ErrorCode.UNKNOWN_MEMBER_ID));
-    this.timers.forgetMember(member);
-    group.remove(member.memberId);
-    if (group.is(GroupState.Stable) || group.is(GroupState.CompletingRebalance)) {
-      this.maybePrepareRebalance(group, reason);
-    } else if (group.is(GroupState.PreparingRebalance)) {
-      this.timers.tryCompleteJoin(group);
-    }
-  }
-
-  maybePrepareRebalance(group: Group, reason: string): void {
-    if (canTransition(group.state, GroupState.PreparingRebalance)) this.prepareRebalance(group, reason);
-  }
-
-  prepareRebalance(group: Group, reason: string): void {
-    // Members waiting for an assignment of the old generation must rejoin instead.
-    if (group.is(GroupState.CompletingRebalance)) {
-      for (const member of group.members.values()) {
-        member.assignment = Buffer.alloc(0);
-        if (member.completeSync(syncResult(ErrorCode.REBALANCE_IN_PROGRESS))) {
-          this.timers.scheduleSessionExpiry(group, member);
-        }
-      }
-    }
-    const wasEmpty = group.is(GroupState.Empty);
-    group.transitionTo(GroupState.PreparingRebalance);
-    this.logger.info(
-      { group: group.groupId, generation: group.generationId, members: group.members.size, reason },
-      'preparing to rebalance',
-    );
-    this.timers.startJoinPhase(group, wasEmpty);
-  }
-
-  /** Ends the join phase: members that did not rejoin are dropped and a new generation begins. */
-  completeJoin(group: Group): void {
-    if (!group.is(GroupState.PreparingRebalance)) return;
-    this.timers.endJoinPhase(group);
-    for (const member of group.notYetRejoinedMembers()) {
-      this.logger.info(
-        { group: group.groupId, memberId: member.memberId },
-        'removing a member that did not rejoin in time',
-      );
-      this.timers.forgetMember(member);
-      group.remove(member.memberId);
-    }
-    if (!group.electJoinedLeader() && group.members.size > 0) {
-      this.timers.startJoinPhase(group, false);
-      return;
-    }
-    group.initNextGeneration();
-    this.options.onNewGeneration(group);
-    if (group.is(GroupState.Empty)) {
-      this.logger.info({ group: group.groupId, generation: group.generationId }, 'group is now empty');
-      return;
-    }
-    this.logger.info(
-      {
-        group: group.groupId,
-        generation: group.generationId,
-        protocol: group.protocolName,
-        leader: group.leaderId,
-        members: [...group.members.keys()],
-      },
-      'rebalance complete',
-    );
-    for (const member of group.members.values()) {
-      member.completeJoin({
-        errorCode: ErrorCode.NONE,
-        generationId: group.generationId,
-        protocolName: group.protocolName ?? '',
-        leader: group.leaderId ?? '',
-        memberId: member.memberId,
-        members: group.isLeader(member.memberId) ? group.currentMemberMetadata() : [],
-      });
-      this.timers.scheduleSessionExpiry(group, member);
-      member.isNew = false;
-      group.pendingSyncMembers.add(member.memberId);
-    }
-    this.timers.schedulePendingSync(group);
-  }
-
-  isCurrent(group: Group): boolean {
-    return this.groups.get(group.groupId) === group;
+    if (member) this.rebalance.scheduleSessionExpiry(group, member);
   }
 
   /** Answers every parked request and stops every timer (broker shutdown). */
