@@ -152,6 +152,21 @@ describe('JoinGroup', () => {
     expect(leaderAgain.settled).toBe(false);
   });
 
+  it('answers a member rejoining unchanged while CompletingRebalance with the current generation', async () => {
+    const c = newCoordinator();
+    const a = await c.joinGroup(joinRequest());
+    expect(c.describeGroup('g').state).toBe(GroupState.CompletingRebalance);
+    // A retry after a lost answer: the leader gets the same generation and member list again.
+    expect(await c.joinGroup(joinRequest({ memberId: a.memberId }))).toEqual(a);
+    expect(c.describeGroup('g').state).toBe(GroupState.CompletingRebalance);
+    const changed = track(
+      c.joinGroup(
+        joinRequest({ memberId: a.memberId, protocols: [{ name: 'range', metadata: bytes('v2') }] }),
+      ),
+    );
+    expect((await settled(changed)).generationId).toBe(2);
+  });
+
   it('a member whose connection closes while its join is held is removed, not waited for', async () => {
     const c = newCoordinator({ initialRebalanceDelayMs: 100 });
     const { a, b } = await formGroup(c, ['a', 'b']);
