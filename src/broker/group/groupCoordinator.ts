@@ -109,25 +109,21 @@ export class GroupCoordinator {
    */
   commitOffsets(request: OffsetCommitRequest): ErrorCode[] {
     const { groupId, generationId, memberId, offsets } = request;
-    let group = this.groups.get(groupId);
-    const error = commitError(group, generationId, memberId);
+    const existing = this.groups.get(groupId);
+    const error = commitError(existing, generationId, memberId);
     if (error !== ErrorCode.NONE) return offsets.map(() => error);
-    if (!group) {
-      group = new Group(groupId);
-      this.groups.set(groupId, group);
-    }
-    this.membership.touch(group, memberId);
-    const now = Date.now();
+    const commitTimestamp = Date.now();
     const accepted: CommittedOffset[] = [];
-    const errors = offsets.map((o) => {
-      const metadata = o.metadata ?? '';
-      if (Buffer.byteLength(metadata, 'utf8') > MAX_OFFSET_METADATA_BYTES) {
+    const errors = offsets.map(({ topic, partition, offset, leaderEpoch, metadata }) => {
+      if (metadata !== null && Buffer.byteLength(metadata, 'utf8') > MAX_OFFSET_METADATA_BYTES) {
         return ErrorCode.OFFSET_METADATA_TOO_LARGE;
       }
-      accepted.push({ ...o, metadata, commitTimestamp: now });
+      accepted.push({ topic, partition, offset, leaderEpoch, metadata: metadata ?? '', commitTimestamp });
       return ErrorCode.NONE;
     });
     this.store.commit(groupId, accepted);
+    if (existing) this.membership.touch(existing, memberId);
+    else this.groups.set(groupId, new Group(groupId));
     return errors;
   }
 
@@ -157,7 +153,7 @@ export class GroupCoordinator {
     return [...byTopic.values()];
   }
 
-  /** An unknown group is reported Dead with no error, as Kafka does up to DescribeGroups v4. */
+  /** An unknown group is reported Dead with no error, as Kafka answers the versions served here. */
   describeGroup(groupId: string): GroupDescription {
     const group = this.groups.get(groupId);
     if (!group) {
@@ -227,12 +223,10 @@ export class GroupCoordinator {
  */
 function commitError(group: Group | undefined, generationId: number, memberId: string): ErrorCode {
   const simple = generationId < 0 && memberId === '';
-  if (!group)
-    return simple
-      ? ErrorCode.NONE
-      : generationId < 0
-        ? ErrorCode.UNKNOWN_MEMBER_ID
-        : ErrorCode.ILLEGAL_GENERATION;
+  if (!group) {
+    if (simple) return ErrorCode.NONE;
+    return generationId < 0 ? ErrorCode.UNKNOWN_MEMBER_ID : ErrorCode.ILLEGAL_GENERATION;
+  }
   if (!simple) {
     if (!group.has(memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
