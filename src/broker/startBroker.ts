@@ -66,6 +66,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
       maxSessionTimeoutMs: opts.groupMaxSessionTimeoutMs,
     });
     groups.load();
+    groups.retainTopics(new Set(logs.list().map((t) => t.name)));
     logs.onTopicDeleted((topic) => groups.onTopicDeleted(topic));
 
     const faults = new Faults();

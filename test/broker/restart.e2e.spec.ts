@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BrokerProcess, spawnBroker } from '../support/brokerProcess.js';
@@ -56,6 +58,30 @@ describe('broker restarts', () => {
     expect(after.map((m) => `${key(m)}=${m.value}`).sort()).toEqual(
       before.map((m) => `${key(m)}=${m.value}`).sort(),
     );
+  });
+
+  it('drops offsets of a topic whose files are gone at start (a crash during topic deletion)', async () => {
+    const t = await startTestBroker();
+    cleanups.push(() => t.stop());
+    const admin = t.kafka().admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'doomed', numPartitions: 1 }] });
+    await admin.setOffsets({
+      groupId: 'doomed-group',
+      topic: 'doomed',
+      partitions: [{ partition: 0, offset: '0' }],
+    });
+    await admin.disconnect();
+    await t.broker.close();
+    // The topic directory vanished, but the offsets' removal never reached the journal.
+    fs.rmSync(path.join(t.dataDir, 'topics', 'doomed'), { recursive: true });
+    await t.restart();
+    const admin2 = t.kafka().admin();
+    await admin2.connect();
+    await admin2.createTopics({ topics: [{ topic: 'doomed', numPartitions: 1 }] });
+    const offsets = await admin2.fetchOffsets({ groupId: 'doomed-group', topics: ['doomed'] });
+    await admin2.disconnect();
+    expect(offsets[0]!.partitions).toEqual([{ partition: 0, offset: '-1', metadata: null }]);
   });
 
   it('loses no acknowledged record when the broker process is killed with SIGKILL during produce', async () => {

@@ -197,6 +197,16 @@ export class GroupCoordinator {
     this.store.deleteTopic(topic);
   }
 
+  /**
+   * Drops offsets of topics that no longer exist: a crash between a topic's deletion and the
+   * removal of its offsets must not hand them to a new topic of the same name.
+   */
+  retainTopics(existing: ReadonlySet<string>): void {
+    for (const topic of this.store.topics()) {
+      if (!existing.has(topic)) this.store.deleteTopic(topic);
+    }
+  }
+
   /** Answers parked requests, stops every timer, closes the journal. */
   close(): void {
     this.membership.close();

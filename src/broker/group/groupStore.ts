@@ -70,6 +70,13 @@ export class GroupStore {
     if (this.groups.has(groupId)) this.write({ type: 'deleteGroup', groupId });
   }
 
+  /** Topics any group has offsets for. */
+  topics(): Set<string> {
+    const topics = new Set<string>();
+    for (const group of this.groups.values()) for (const topic of group.offsets.keys()) topics.add(topic);
+    return topics;
+  }
+
   deleteTopic(topic: string): void {
     for (const group of this.groups.values()) {
       if (group.offsets.has(topic)) {

@@ -56,6 +56,14 @@ describe('GroupStore', () => {
     expect(journal.records).toHaveLength(length);
   });
 
+  it('lists the topics that have offsets', () => {
+    const store = storeOn(new MemoryGroupJournal());
+    store.commit('g', [offset('a', 0, 1n), offset('b', 0, 1n)]);
+    store.commit('h', [offset('c', 0, 3n)]);
+    store.deleteTopic('b');
+    expect([...store.topics()].sort()).toEqual(['a', 'c']);
+  });
+
   it('compacts the journal to the latest entry per key once it outgrows the live state', () => {
     const journal = new MemoryGroupJournal();
     const store = storeOn(journal, 20);
