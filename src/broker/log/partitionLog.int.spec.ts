@@ -224,6 +224,7 @@ describe('PartitionLog', () => {
     const log = open({ 'message.timestamp.type': 'LogAppendTime', 'max.message.bytes': '200' });
     const before = Date.now();
     const result = await append(log, ['a'], 5);
+    expect((await decodeRecords(log.read(0n, 1000, 1n, true)))[0]!.timestamp).toBe(result.logAppendTime);
     expect(result.logAppendTime).toBeGreaterThanOrEqual(before);
     const stored = log.read(0n, 1000, 1n, true);
     expect(readBatchHeader(stored).maxTimestamp).toBe(result.logAppendTime);

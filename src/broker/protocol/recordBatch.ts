@@ -154,6 +154,8 @@ export async function decodeRecords(batch: Buffer): Promise<KafkaRecord[]> {
   if (!canDecompress(codec)) throw new ProtocolError(`cannot read records compressed with codec ${codec}`);
   const data = await decompress(codec, batch.subarray(BatchLayout.HEADER_SIZE, header.size));
   const r = new Reader(data);
+  // With LogAppendTime every record carries the time the broker stamped on the batch.
+  const appendTime = header.attributes & Attributes.LOG_APPEND_TIME ? header.maxTimestamp : undefined;
   const out: KafkaRecord[] = [];
   for (let i = 0; i < header.recordCount; i++) {
     r.varint(); // length
@@ -176,7 +178,7 @@ export async function decodeRecords(batch: Buffer): Promise<KafkaRecord[]> {
     }
     out.push({
       offset: header.baseOffset + BigInt(offsetDelta),
-      timestamp: header.baseTimestamp + timestampDelta,
+      timestamp: appendTime ?? header.baseTimestamp + timestampDelta,
       key,
       value,
       headers,
