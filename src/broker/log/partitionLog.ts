@@ -10,6 +10,7 @@ import {
   rewriteCrc,
 } from '../protocol/recordBatch.js';
 import { readJson, writeJsonAtomic } from '../storage/atomicFile.js';
+import type { AbortedTransaction } from './abortedTransaction.js';
 import { Segment } from './segment.js';
 import type { TopicConfig } from './topicConfig.js';
 
@@ -117,6 +118,11 @@ export class PartitionLog {
    */
   get lastStableOffset(): bigint {
     return this.highWatermark;
+  }
+
+  /** Aborted transactions whose marker is at or after the log start, ordered by first offset. */
+  abortedTransactions(): readonly AbortedTransaction[] {
+    return [];
   }
 
   get sizeInBytes(): number {
