@@ -112,19 +112,37 @@ export class GroupCoordinator {
     const existing = this.groups.get(groupId);
     const error = commitError(existing, generationId, memberId);
     if (error !== ErrorCode.NONE) return offsets.map(() => error);
-    const commitTimestamp = Date.now();
-    const accepted: CommittedOffset[] = [];
-    const errors = offsets.map(({ topic, partition, offset, leaderEpoch, metadata }) => {
-      if (metadata !== null && Buffer.byteLength(metadata, 'utf8') > MAX_OFFSET_METADATA_BYTES) {
-        return ErrorCode.OFFSET_METADATA_TOO_LARGE;
-      }
-      accepted.push({ topic, partition, offset, leaderEpoch, metadata: metadata ?? '', commitTimestamp });
-      return ErrorCode.NONE;
-    });
+    const { accepted, errors } = checkOffsets(offsets);
     this.store.commit(groupId, accepted);
     if (existing) this.membership.touch(existing, memberId);
     else this.groups.set(groupId, new Group(groupId));
     return errors;
+  }
+
+  /**
+   * Offsets sent in a transaction (TxnOffsetCommit): written to the journal as pending, visible
+   * to OffsetFetch only once the transaction commits (`completeTransaction`). No generation check
+   * at the versions served (below v3). Creates the group (Empty) if it does not exist.
+   */
+  commitTransactionalOffsets(
+    groupId: string,
+    producerId: bigint,
+    offsets: readonly OffsetToCommit[],
+  ): ErrorCode[] {
+    const { accepted, errors } = checkOffsets(offsets);
+    this.store.commitPending(groupId, producerId, accepted);
+    if (!this.groups.has(groupId)) this.groups.set(groupId, new Group(groupId));
+    return errors;
+  }
+
+  /** A transaction ended: the producer's pending offsets in these groups are committed or dropped. */
+  completeTransaction(producerId: bigint, groupIds: Iterable<string>, commit: boolean): void {
+    for (const groupId of groupIds) this.store.endTransaction(groupId, producerId, commit);
+  }
+
+  /** Groups holding offsets of this producer's open transaction (for recovery after a restart). */
+  groupsWithPendingOffsets(producerId: bigint): string[] {
+    return this.store.groupsWithPending(producerId);
   }
 
   /** Committed offsets; `null` topics means every partition the group has committed. */
@@ -245,4 +263,21 @@ function commitError(group: Group | undefined, generationId: number, memberId: s
   }
   if (group.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS;
   return ErrorCode.NONE;
+}
+
+/** Offsets ready to store, and an error per offset (metadata over the limit is refused). */
+function checkOffsets(offsets: readonly OffsetToCommit[]): {
+  accepted: CommittedOffset[];
+  errors: ErrorCode[];
+} {
+  const commitTimestamp = Date.now();
+  const accepted: CommittedOffset[] = [];
+  const errors = offsets.map(({ topic, partition, offset, leaderEpoch, metadata }) => {
+    if (metadata !== null && Buffer.byteLength(metadata, 'utf8') > MAX_OFFSET_METADATA_BYTES) {
+      return ErrorCode.OFFSET_METADATA_TOO_LARGE;
+    }
+    accepted.push({ topic, partition, offset, leaderEpoch, metadata: metadata ?? '', commitTimestamp });
+    return ErrorCode.NONE;
+  });
+  return { accepted, errors };
 }

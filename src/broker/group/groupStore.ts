@@ -8,6 +8,8 @@ export interface StoredGroup {
   protocolType: string;
   /** topic → partition → committed offset. */
   readonly offsets: Map<string, Map<number, CommittedOffset>>;
+  /** producer id → offsets of its open transaction, committed when it commits. */
+  readonly pending: Map<bigint, CommittedOffset[]>;
 }
 
 export interface GroupStoreOptions {
@@ -66,6 +68,22 @@ export class GroupStore {
     this.write({ type: 'generation', groupId, generationId, protocolType });
   }
 
+  /** Offsets of an open transaction: invisible until `endTransaction` commits them. */
+  commitPending(groupId: string, producerId: bigint, offsets: readonly CommittedOffset[]): void {
+    if (offsets.length > 0) this.write({ type: 'txnCommit', groupId, producerId, offsets });
+  }
+
+  /** The producer's transaction ended: its pending offsets for the group are committed or dropped. */
+  endTransaction(groupId: string, producerId: bigint, commit: boolean): void {
+    if (this.groups.get(groupId)?.pending.has(producerId))
+      this.write({ type: 'txnEnd', groupId, producerId, commit });
+  }
+
+  /** Groups holding pending offsets of this producer. */
+  groupsWithPending(producerId: bigint): string[] {
+    return [...this.groups].filter(([, g]) => g.pending.has(producerId)).map(([id]) => id);
+  }
+
   deleteGroup(groupId: string): void {
     if (this.groups.has(groupId)) this.write({ type: 'deleteGroup', groupId });
   }
@@ -97,15 +115,23 @@ export class GroupStore {
   }
 
   private apply(record: JournalRecord): void {
-    this.journalEntries += record.type === 'commit' ? record.offsets.length : 1;
+    this.journalEntries +=
+      record.type === 'commit' || record.type === 'txnCommit' ? record.offsets.length : 1;
     switch (record.type) {
-      case 'commit': {
-        const group = this.getOrCreate(record.groupId);
-        for (const o of record.offsets) {
-          let partitions = group.offsets.get(o.topic);
-          if (!partitions) group.offsets.set(o.topic, (partitions = new Map()));
-          partitions.set(o.partition, o);
-        }
+      case 'commit':
+        this.setOffsets(this.getOrCreate(record.groupId), record.offsets);
+        break;
+      case 'txnCommit': {
+        const pending = this.getOrCreate(record.groupId).pending;
+        pending.set(record.producerId, [...(pending.get(record.producerId) ?? []), ...record.offsets]);
+        break;
+      }
+      case 'txnEnd': {
+        const group = this.groups.get(record.groupId);
+        const offsets = group?.pending.get(record.producerId);
+        if (!group || !offsets) break;
+        group.pending.delete(record.producerId);
+        if (record.commit) this.setOffsets(group, offsets);
         break;
       }
       case 'generation': {
@@ -118,14 +144,33 @@ export class GroupStore {
         this.groups.delete(record.groupId);
         break;
       case 'deleteTopic':
-        for (const group of this.groups.values()) group.offsets.delete(record.topic);
+        for (const group of this.groups.values()) {
+          group.offsets.delete(record.topic);
+          for (const [producerId, offsets] of group.pending) {
+            group.pending.set(
+              producerId,
+              offsets.filter((o) => o.topic !== record.topic),
+            );
+          }
+        }
         break;
+    }
+  }
+
+  private setOffsets(group: StoredGroup, offsets: readonly CommittedOffset[]): void {
+    for (const o of offsets) {
+      let partitions = group.offsets.get(o.topic);
+      if (!partitions) group.offsets.set(o.topic, (partitions = new Map()));
+      partitions.set(o.partition, o);
     }
   }
 
   private getOrCreate(groupId: string): StoredGroup {
     let group = this.groups.get(groupId);
-    if (!group) this.groups.set(groupId, (group = { generationId: 0, protocolType: '', offsets: new Map() }));
+    if (!group) {
+      group = { generationId: 0, protocolType: '', offsets: new Map(), pending: new Map() };
+      this.groups.set(groupId, group);
+    }
     return group;
   }
 
@@ -135,6 +180,7 @@ export class GroupStore {
     for (const group of this.groups.values()) {
       entries += 1;
       for (const partitions of group.offsets.values()) entries += partitions.size;
+      for (const offsets of group.pending.values()) entries += offsets.length;
     }
     return entries;
   }
@@ -163,6 +209,9 @@ export class GroupStore {
       });
       const offsets = this.allOffsets(groupId);
       if (offsets.length > 0) records.push({ type: 'commit', groupId, offsets });
+      for (const [producerId, pending] of group.pending) {
+        records.push({ type: 'txnCommit', groupId, producerId, offsets: pending });
+      }
     }
     return records;
   }

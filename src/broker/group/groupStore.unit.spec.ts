@@ -56,6 +56,39 @@ describe('GroupStore', () => {
     expect(journal.records).toHaveLength(length);
   });
 
+  it('keeps transactional offsets pending until their transaction ends, across a restart', () => {
+    const journal = new MemoryGroupJournal();
+    const store = storeOn(journal);
+    store.commit('g', [offset('a', 0, 1n)]);
+    store.commitPending('g', 7n, [offset('a', 0, 5n)]);
+    store.commitPending('g', 7n, [offset('a', 1, 6n)]);
+    store.commitPending('g', 8n, [offset('a', 0, 9n)]);
+    expect(store.offset('g', 'a', 0)?.offset).toBe(1n);
+    expect(store.groupsWithPending(7n)).toEqual(['g']);
+
+    const reloaded = storeOn(journal);
+    reloaded.endTransaction('g', 7n, true);
+    reloaded.endTransaction('g', 8n, false);
+    expect(reloaded.offset('g', 'a', 0)?.offset).toBe(5n);
+    expect(reloaded.offset('g', 'a', 1)?.offset).toBe(6n);
+    expect(reloaded.groupsWithPending(8n)).toEqual([]);
+    // Ending a transaction that left nothing pending writes nothing.
+    const length = journal.records.length;
+    reloaded.endTransaction('g', 99n, true);
+    expect(journal.records).toHaveLength(length);
+    expect(storeOn(journal).offset('g', 'a', 0)?.offset).toBe(5n);
+  });
+
+  it('keeps pending offsets through a compaction', () => {
+    const journal = new MemoryGroupJournal();
+    const store = storeOn(journal, 1);
+    store.commitPending('g', 3n, [offset('a', 0, 4n)]);
+    for (let i = 0n; i < 5n; i++) store.commit('g', [offset('b', 0, i)]);
+    const reloaded = storeOn(journal);
+    reloaded.endTransaction('g', 3n, true);
+    expect(reloaded.offset('g', 'a', 0)?.offset).toBe(4n);
+  });
+
   it('lists the topics that have offsets', () => {
     const store = storeOn(new MemoryGroupJournal());
     store.commit('g', [offset('a', 0, 1n), offset('b', 0, 1n)]);

@@ -17,7 +17,10 @@ export interface CommittedOffset {
  * - `commit`: the offsets of one OffsetCommit (they become visible together);
  * - `generation`: a group started a new generation (so generations keep increasing across restarts);
  * - `deleteGroup`: DeleteGroups removed the group and its offsets;
- * - `deleteTopic`: a topic was deleted, and every group's offsets for it with it.
+ * - `deleteTopic`: a topic was deleted, and every group's offsets for it with it;
+ * - `txnCommit`: offsets a transactional producer sent (TxnOffsetCommit), pending until its
+ *   transaction ends;
+ * - `txnEnd`: that transaction ended: its pending offsets become committed, or are dropped.
  */
 export type JournalRecord =
   | { readonly type: 'commit'; readonly groupId: string; readonly offsets: readonly CommittedOffset[] }
@@ -28,9 +31,51 @@ export type JournalRecord =
       readonly protocolType: string;
     }
   | { readonly type: 'deleteGroup'; readonly groupId: string }
-  | { readonly type: 'deleteTopic'; readonly topic: string };
+  | { readonly type: 'deleteTopic'; readonly topic: string }
+  | {
+      readonly type: 'txnCommit';
+      readonly groupId: string;
+      readonly producerId: bigint;
+      readonly offsets: readonly CommittedOffset[];
+    }
+  | {
+      readonly type: 'txnEnd';
+      readonly groupId: string;
+      readonly producerId: bigint;
+      readonly commit: boolean;
+    };
 
-const TYPE_CODES = { commit: 1, generation: 2, deleteGroup: 3, deleteTopic: 4 } as const;
+const TYPE_CODES = {
+  commit: 1,
+  generation: 2,
+  deleteGroup: 3,
+  deleteTopic: 4,
+  txnCommit: 5,
+  txnEnd: 6,
+} as const;
+
+function writeOffsets(w: Writer, offsets: readonly CommittedOffset[]): void {
+  w.uvarint(offsets.length);
+  for (const o of offsets) {
+    w.compactString(o.topic)
+      .int32(o.partition)
+      .int64(o.offset)
+      .int32(o.leaderEpoch)
+      .compactString(o.metadata)
+      .int64(BigInt(o.commitTimestamp));
+  }
+}
+
+function readOffsets(r: Reader): CommittedOffset[] {
+  return Array.from({ length: r.uvarint() }, () => ({
+    topic: r.compactString(),
+    partition: r.int32(),
+    offset: r.int64(),
+    leaderEpoch: r.int32(),
+    metadata: r.compactString(),
+    commitTimestamp: Number(r.int64()),
+  }));
+}
 
 /** A record's payload; framing (length, CRC) belongs to the journal file. */
 export function encodeJournalRecord(record: JournalRecord): Buffer {
@@ -38,15 +83,13 @@ export function encodeJournalRecord(record: JournalRecord): Buffer {
   w.int8(TYPE_CODES[record.type]);
   switch (record.type) {
     case 'commit':
-      w.compactString(record.groupId).uvarint(record.offsets.length);
-      for (const o of record.offsets) {
-        w.compactString(o.topic)
-          .int32(o.partition)
-          .int64(o.offset)
-          .int32(o.leaderEpoch)
-          .compactString(o.metadata)
-          .int64(BigInt(o.commitTimestamp));
-      }
+      writeOffsets(w.compactString(record.groupId), record.offsets);
+      break;
+    case 'txnCommit':
+      writeOffsets(w.compactString(record.groupId).int64(record.producerId), record.offsets);
+      break;
+    case 'txnEnd':
+      w.compactString(record.groupId).int64(record.producerId).bool(record.commit);
       break;
     case 'generation':
       w.compactString(record.groupId).int32(record.generationId).compactString(record.protocolType);
@@ -69,17 +112,18 @@ export function decodeJournalRecord(payload: Buffer): JournalRecord {
   switch (code) {
     case TYPE_CODES.commit: {
       const groupId = r.compactString();
-      const offsets: CommittedOffset[] = Array.from({ length: r.uvarint() }, () => ({
-        topic: r.compactString(),
-        partition: r.int32(),
-        offset: r.int64(),
-        leaderEpoch: r.int32(),
-        metadata: r.compactString(),
-        commitTimestamp: Number(r.int64()),
-      }));
-      record = { type: 'commit', groupId, offsets };
+      record = { type: 'commit', groupId, offsets: readOffsets(r) };
       break;
     }
+    case TYPE_CODES.txnCommit: {
+      const groupId = r.compactString();
+      const producerId = r.int64();
+      record = { type: 'txnCommit', groupId, producerId, offsets: readOffsets(r) };
+      break;
+    }
+    case TYPE_CODES.txnEnd:
+      record = { type: 'txnEnd', groupId: r.compactString(), producerId: r.int64(), commit: r.bool() };
+      break;
     case TYPE_CODES.generation:
       record = {
         type: 'generation',
