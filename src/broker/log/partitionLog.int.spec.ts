@@ -243,4 +243,85 @@ describe('PartitionLog', () => {
     expect(calls).toBe(1);
     log.close();
   });
+
+  describe('producers and transactions', () => {
+    async function txnBatch(
+      producerId: bigint,
+      epoch: number,
+      seq: number,
+      values: string[],
+      transactional = true,
+    ) {
+      const buf = await encodeBatch({
+        records: values.map((v) => ({ key: Buffer.from(v), value: Buffer.from(v) })),
+        producerId,
+        producerEpoch: epoch,
+        baseSequence: seq,
+        attributes: transactional ? 0x10 : 0,
+      });
+      return { buf, header: readBatchHeader(buf) };
+    }
+
+    it('answers a retried batch with its original offsets and appends nothing', async () => {
+      const log = open();
+      const first = await txnBatch(7n, 0, 0, ['a', 'b'], false);
+      expect(log.append(Buffer.from(first.buf), first.header)).toMatchObject({
+        baseOffset: 0n,
+        duplicate: false,
+      });
+      const retry = await txnBatch(7n, 0, 0, ['a', 'b'], false);
+      expect(log.append(retry.buf, retry.header)).toMatchObject({
+        baseOffset: 0n,
+        lastOffset: 1n,
+        duplicate: true,
+      });
+      expect(log.highWatermark).toBe(2n);
+      const gap = await txnBatch(7n, 0, 5, ['c'], false);
+      expect(codeOf(() => log.append(gap.buf, gap.header))).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+      log.close();
+    });
+
+    it('holds the last stable offset at an open transaction and indexes aborts', async () => {
+      const log = open();
+      const t1 = await txnBatch(1n, 0, 0, ['a', 'b']);
+      log.append(t1.buf, t1.header); // 0-1
+      await append(log, ['plain']); // 2
+      expect(log.lastStableOffset).toBe(0n);
+      expect(log.highWatermark).toBe(3n);
+      expect(log.appendMarker(1n, 0, false)).toBe(3n);
+      expect(log.lastStableOffset).toBe(4n);
+      expect(log.abortedTransactions()).toEqual([{ producerId: 1n, firstOffset: 0n, lastOffset: 3n }]);
+      // The marker is a control batch the readers skip; it is served like any batch.
+      const data = log.read(3n, 1000, 4n, true);
+      expect(readBatchHeader(data).attributes & 0x20).toBe(0x20);
+      log.close();
+    });
+
+    it('rebuilds producer state after a crash from its snapshot and the log after it', async () => {
+      let log = open({ 'segment.bytes': '300' });
+      const a = await txnBatch(1n, 0, 0, ['a']);
+      log.append(a.buf, a.header); // 0, open
+      log.checkpoint(); // snapshot at 1
+      const b = await txnBatch(2n, 0, 0, ['b']);
+      log.append(b.buf, b.header); // 1, open
+      log.appendMarker(1n, 0, false); // 2: aborts producer 1
+      const c = await txnBatch(3n, 4, 0, ['c'], false);
+      log.append(c.buf, c.header); // 3
+      // No close(): as after kill -9, the snapshot covers only offset 0.
+      const expected = { lso: log.lastStableOffset, aborted: log.abortedTransactions() };
+      log = open({ 'segment.bytes': '300' });
+      expect(log.lastStableOffset).toBe(expected.lso);
+      expect(log.lastStableOffset).toBe(1n);
+      expect(log.abortedTransactions()).toEqual(expected.aborted);
+      expect(log.hasOpenTransaction(2n)).toBe(true);
+      const retry = await txnBatch(3n, 4, 0, ['c'], false);
+      expect(log.append(retry.buf, retry.header)).toMatchObject({ duplicate: true, baseOffset: 3n });
+      log.appendMarker(2n, 0, true);
+      expect(log.lastStableOffset).toBe(log.highWatermark);
+      log.close();
+      log = open({ 'segment.bytes': '300' });
+      expect(log.lastStableOffset).toBe(log.highWatermark);
+      log.close();
+    });
+  });
 });

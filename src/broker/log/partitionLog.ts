@@ -2,15 +2,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { ErrorCode, KafkaError } from '../protocol/errorCodes.js';
+import { encodeControlBatch, isCommitMarker } from '../protocol/controlBatch.js';
 import {
   Attributes,
   BatchLayout,
   type BatchHeader,
   decodeRecords,
+  isControl,
+  readBatchHeader,
   rewriteCrc,
 } from '../protocol/recordBatch.js';
 import { readJson, writeJsonAtomic } from '../storage/atomicFile.js';
 import type { AbortedTransaction } from './abortedTransaction.js';
+import {
+  PRODUCER_SNAPSHOT_FORMAT_VERSION,
+  ProducerState,
+  type ProducerStateSnapshot,
+} from './producerState.js';
 import { Segment } from './segment.js';
 import type { TopicConfig } from './topicConfig.js';
 
@@ -22,6 +30,9 @@ import type { TopicConfig } from './topicConfig.js';
  */
 
 const STATE_FILE = 'partition.json';
+const PRODUCER_STATE_FILE = 'producer-state.json';
+/** Producers idle this long with no open transaction are forgotten (producer.id.expiration.ms). */
+const PRODUCER_EXPIRATION_MS = 24 * 60 * 60 * 1000;
 const STATE_FORMAT_VERSION = 1;
 
 interface PartitionState {
@@ -34,11 +45,14 @@ export interface AppendResult {
   lastOffset: bigint;
   /** The time the broker stamped, or -1 for CreateTime topics. */
   logAppendTime: number;
+  /** A retried batch already in the log: nothing was appended, the offsets are the original ones. */
+  duplicate: boolean;
 }
 
 export class PartitionLog {
   private readonly segments: Segment[] = [];
   private _logStartOffset = 0n;
+  private producers = new ProducerState();
   private readonly listeners = new Set<() => void>();
   private lastFlush = Date.now();
   private closed = false;
@@ -94,6 +108,47 @@ export class PartitionLog {
     const first = this.segments[0]!.baseOffset;
     this._logStartOffset = persisted > first ? persisted : first;
     if (this._logStartOffset > this.logEndOffset) this._logStartOffset = this.logEndOffset;
+    this.loadProducerState();
+  }
+
+  /**
+   * Producer state comes from the last snapshot plus the batches appended after it. Snapshots are
+   * saved at every roll, checkpoint and close, so the replay covers at most the active segment;
+   * without a usable snapshot the whole log is replayed.
+   */
+  private loadProducerState(): void {
+    const snapshot = readJson<ProducerStateSnapshot>(
+      path.join(this.dir, PRODUCER_STATE_FILE),
+      PRODUCER_SNAPSHOT_FORMAT_VERSION,
+    );
+    let from = this._logStartOffset;
+    if (snapshot && BigInt(snapshot.offset) <= this.logEndOffset && BigInt(snapshot.offset) >= from) {
+      this.producers = ProducerState.fromSnapshot(snapshot);
+      from = BigInt(snapshot.offset);
+    }
+    let replayed = 0;
+    for (let i = this.segmentIndexFor(from); i < this.segments.length; i++) {
+      const segment = this.segments[i]!;
+      for (const at of segment.batchesFrom(0)) {
+        const { header } = at;
+        if (header.baseOffset < from) continue;
+        const lastOffset = header.baseOffset + BigInt(header.lastOffsetDelta);
+        if (isControl(header.attributes)) {
+          const commit = isCommitMarker(segment.readBatch(at));
+          this.producers.onMarker(header.producerId, header.producerEpoch, commit, header.baseOffset);
+        } else {
+          this.producers.onAppend(header, header.baseOffset, lastOffset);
+        }
+        replayed++;
+      }
+    }
+    this.producers.truncateBelow(this._logStartOffset);
+    if (replayed > 0) this.logger.debug({ replayed, from: from.toString() }, 'rebuilt producer state');
+  }
+
+  private saveProducerState(): void {
+    this.producers.expire(Date.now(), PRODUCER_EXPIRATION_MS);
+    writeJsonAtomic(path.join(this.dir, PRODUCER_STATE_FILE), this.producers.snapshot(this.logEndOffset));
   }
 
   private get active(): Segment {
@@ -113,16 +168,24 @@ export class PartitionLog {
   }
 
   /**
-   * The last stable offset: read_committed consumers read below it. Without open transactions it
-   * is the high watermark.
+   * The last stable offset: read_committed consumers read below it. It is the first offset of the
+   * oldest open transaction, or the high watermark when none is open.
    */
   get lastStableOffset(): bigint {
-    return this.highWatermark;
+    return this.producers.firstUnstableOffset() ?? this.highWatermark;
   }
 
-  /** Aborted transactions whose marker is at or after the log start, ordered by first offset. */
-  abortedTransactions(): readonly AbortedTransaction[] {
-    return [];
+  /**
+   * Aborted transactions overlapping [from, to) (default: all since the log start), ordered by
+   * first offset.
+   */
+  abortedTransactions(from?: bigint, to?: bigint): readonly AbortedTransaction[] {
+    return this.producers.abortedTransactions(from, to);
+  }
+
+  /** Whether the producer has an open transaction on this partition. */
+  hasOpenTransaction(producerId: bigint): boolean {
+    return this.producers.hasOpenTransaction(producerId);
   }
 
   get sizeInBytes(): number {
@@ -155,6 +218,15 @@ export class PartitionLog {
         `batch of ${batch.length} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`,
       );
     }
+    const duplicate = this.producers.check(header);
+    if (duplicate) {
+      return {
+        baseOffset: duplicate.baseOffset,
+        lastOffset: duplicate.lastOffset,
+        logAppendTime: -1,
+        duplicate: true,
+      };
+    }
     let logAppendTime = -1;
     if (this.config.logAppendTime) {
       logAppendTime = now;
@@ -169,11 +241,38 @@ export class PartitionLog {
     batch.writeBigInt64BE(baseOffset, BatchLayout.BASE_OFFSET);
     batch.writeInt32BE(0, BatchLayout.LEADER_EPOCH);
     header = { ...header, baseOffset };
+    const lastOffset = baseOffset + BigInt(header.lastOffsetDelta);
+    this.write(batch, header, now);
+    this.producers.onAppend(header, baseOffset, lastOffset, now);
+    for (const listener of this.listeners) listener();
+    return { baseOffset, lastOffset, logAppendTime, duplicate: false };
+  }
+
+  private write(batch: Buffer, header: BatchHeader, now: number): void {
     this.maybeRoll(batch.length, header, now);
     this.active.append(batch, header, this.config.indexIntervalBytes);
     if (this.active.unflushedMessages >= this.config.flushMessages) this.flush();
+  }
+
+  /**
+   * Appends a transaction marker (COMMIT or ABORT) for the producer: its open transaction here
+   * ends, the last stable offset moves, and an abort enters the aborted-transaction index.
+   */
+  appendMarker(
+    producerId: bigint,
+    producerEpoch: number,
+    commit: boolean,
+    coordinatorEpoch = 0,
+    now = Date.now(),
+  ): bigint {
+    if (this.closed) throw new KafkaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, 'partition is closed');
+    const batch = encodeControlBatch(producerId, producerEpoch, commit, coordinatorEpoch, now);
+    const offset = this.logEndOffset;
+    batch.writeBigInt64BE(offset, BatchLayout.BASE_OFFSET);
+    this.write(batch, readBatchHeader(batch), now);
+    this.producers.onMarker(producerId, producerEpoch, commit, offset, now);
     for (const listener of this.listeners) listener();
-    return { baseOffset, lastOffset: baseOffset + BigInt(header.lastOffsetDelta), logAppendTime };
+    return offset;
   }
 
   private checkTimestamp(header: BatchHeader, now: number): void {
@@ -203,6 +302,7 @@ export class PartitionLog {
     if (active.isEmpty) return;
     active.saveIndex();
     this.segments.push(Segment.create(this.dir, this.logEndOffset));
+    this.saveProducerState();
     this.logger.debug({ baseOffset: this.logEndOffset.toString() }, 'rolled a new segment');
   }
 
@@ -362,6 +462,7 @@ export class PartitionLog {
   }
 
   private saveState(): void {
+    this.producers.truncateBelow(this._logStartOffset);
     const state: PartitionState = {
       formatVersion: STATE_FORMAT_VERSION,
       logStartOffset: this._logStartOffset.toString(),
@@ -370,13 +471,16 @@ export class PartitionLog {
   }
 
   checkpoint(): void {
-    if (!this.closed) this.active.saveIndex();
+    if (this.closed) return;
+    this.active.saveIndex();
+    this.saveProducerState();
   }
 
   /** Saves indexes (so the next start scans nothing) and closes the files. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.saveProducerState();
     for (const segment of this.segments) {
       segment.saveIndex();
       segment.close();

@@ -1,4 +1,6 @@
 import type { Api } from '../api.js';
+import { AddOffsetsToTxn } from './addOffsetsToTxn.js';
+import { AddPartitionsToTxn } from './addPartitionsToTxn.js';
 import { ApiVersions } from './apiVersions.js';
 import { CreateTopics } from './createTopics.js';
 import { DeleteGroups } from './deleteGroups.js';
@@ -6,9 +8,11 @@ import { DeleteRecords } from './deleteRecords.js';
 import { DeleteTopics } from './deleteTopics.js';
 import { DescribeConfigs } from './describeConfigs.js';
 import { DescribeGroups } from './describeGroups.js';
+import { EndTxn } from './endTxn.js';
 import { Fetch } from './fetch.js';
 import { FindCoordinator } from './findCoordinator.js';
 import { Heartbeat } from './heartbeat.js';
+import { InitProducerId } from './initProducerId.js';
 import { JoinGroup } from './joinGroup.js';
 import { LeaveGroup } from './leaveGroup.js';
 import { ListGroups } from './listGroups.js';
@@ -18,6 +22,7 @@ import { OffsetCommit } from './offsetCommit.js';
 import { OffsetFetch } from './offsetFetch.js';
 import { Produce } from './produce.js';
 import { SyncGroup } from './syncGroup.js';
+import { TxnOffsetCommit } from './txnOffsetCommit.js';
 
 /** Every message definition, by API key (codec tests and tools; the broker serves its handlers). */
 export const apisByKey: ReadonlyMap<number, Api> = new Map(
@@ -41,5 +46,10 @@ export const apisByKey: ReadonlyMap<number, Api> = new Map(
     DeleteRecords,
     DescribeConfigs,
     DeleteGroups,
+    InitProducerId,
+    AddPartitionsToTxn,
+    AddOffsetsToTxn,
+    EndTxn,
+    TxnOffsetCommit,
   ].map((api) => [api.key, api as Api]),
 );
