@@ -35,6 +35,8 @@ export interface BrokerOptions {
   retentionCheckIntervalMs?: number;
   /** How often active segment indexes are saved, bounding recovery after a crash. Default 60 s. */
   indexCheckpointIntervalMs?: number;
+  /** How often the log cleaner looks for compacted partitions due a clean (log.cleaner.backoff.ms). Default 15 s. */
+  cleanerIntervalMs?: number;
   logger?: Logger;
 }
 
@@ -63,10 +65,14 @@ export function resolveBrokerOptions(options: BrokerOptions): ResolvedBrokerOpti
     groupMaxSessionTimeoutMs: options.groupMaxSessionTimeoutMs ?? 1_800_000,
     retentionCheckIntervalMs: options.retentionCheckIntervalMs ?? 5 * 60_000,
     indexCheckpointIntervalMs: options.indexCheckpointIntervalMs ?? 60_000,
+    cleanerIntervalMs: options.cleanerIntervalMs ?? 15_000,
     logger: options.logger ?? defaultLogger('kes-broker'),
   };
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
     throw new Error(`invalid port ${resolved.port}`);
+  }
+  if (!(resolved.cleanerIntervalMs > 0)) {
+    throw new Error(`cleanerIntervalMs must be positive, got ${resolved.cleanerIntervalMs}`);
   }
   if (!Number.isInteger(resolved.numPartitions) || resolved.numPartitions < 1) {
     throw new Error(`numPartitions must be a positive integer, got ${resolved.numPartitions}`);

@@ -1,3 +1,3 @@
-export { startBroker, type BrokerHandle } from './startBroker.js';
+export { startBroker, type BrokerHandle, type BrokerHooks } from './startBroker.js';
 export type { BrokerOptions } from './brokerOptions.js';
 export type { FaultRule, FaultAction } from './server/faults.js';

@@ -5,6 +5,7 @@ import type { BrokerContext } from './brokerContext.js';
 import { type BrokerOptions, type ResolvedBrokerOptions, resolveBrokerOptions } from './brokerOptions.js';
 import { GroupCoordinator } from './group/groupCoordinator.js';
 import { handlers } from './handlers/index.js';
+import { type CompactOptions, LogCleaner, type PartitionCleaned } from './log/logCleaner.js';
 import { LogManager } from './log/logManager.js';
 import { TOPIC_CONFIGS } from './log/topicConfig.js';
 import { Faults } from './server/faults.js';
@@ -20,6 +21,17 @@ interface BrokerMeta {
   nodeId: number;
 }
 
+/** Hooks that make background work happen now, for tests. */
+export interface BrokerHooks {
+  /**
+   * Rolls the active segments of compacted topics (all, or `topic`) so that their data becomes
+   * cleanable, and runs a cleaning pass over them whatever their dirty ratio; resolves when done
+   * with what was cleaned. `now` sets the clock for min.compaction.lag.ms and delete.retention.ms;
+   * `roll: false` cleans without rolling (the active segment is never cleaned).
+   */
+  compact(options?: CompactOptions): Promise<PartitionCleaned[]>;
+}
+
 export interface BrokerHandle {
   readonly host: string;
   readonly port: number;
@@ -32,6 +44,8 @@ export interface BrokerHandle {
   /** Direct access to the logs, for tests and tools (roll, retention, inspection). */
   readonly logs: LogManager;
   readonly groups: GroupCoordinator;
+  /** Background work on demand, for tests. */
+  readonly hooks: BrokerHooks;
   /** Number of open client connections. */
   connectionCount(): number;
   /** Stops accepting, closes connections, saves indexes, releases the data directory. */
@@ -68,6 +82,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     groups.load();
     groups.retainTopics(new Set(logs.list().map((t) => t.name)));
     logs.onTopicDeleted((topic) => groups.onTopicDeleted(topic));
+    const cleaner = new LogCleaner({ logs, logger });
 
     const faults = new Faults();
     const registry = new Map(handlers.map((h) => [h.api.key, h]));
@@ -108,6 +123,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
       setInterval(() => logs.applyRetention(), opts.retentionCheckIntervalMs),
       setInterval(() => logs.flushDue(), 1000),
       setInterval(() => logs.checkpoint(), opts.indexCheckpointIntervalMs),
+      setInterval(() => cleaner.runDue(), opts.cleanerIntervalMs),
     ];
     for (const t of timers) t.unref();
 
@@ -126,11 +142,13 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
       faults,
       logs,
       groups,
+      hooks: { compact: (compactOptions) => cleaner.compact(compactOptions) },
       connectionCount: () => server.connectionCount,
       close() {
         closing ??= (async () => {
           for (const t of timers) clearInterval(t);
           await server.close();
+          await cleaner.stop();
           groups.close();
           logs.close();
           unlock();
@@ -163,6 +181,8 @@ function brokerConfigs(opts: ResolvedBrokerOptions): Record<string, string> {
     'group.min.session.timeout.ms': String(opts.groupMinSessionTimeoutMs),
     'group.max.session.timeout.ms': String(opts.groupMaxSessionTimeoutMs),
     'log.retention.check.interval.ms': String(opts.retentionCheckIntervalMs),
+    'log.cleaner.enable': 'true',
+    'log.cleaner.backoff.ms': String(opts.cleanerIntervalMs),
     ...topicLevel,
   };
 }

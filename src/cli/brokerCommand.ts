@@ -19,6 +19,12 @@ export function brokerCommand(program: Command): void {
     .option('--min-session-timeout-ms <ms>', 'group.min.session.timeout.ms', integer, 6000)
     .option('--retention-check-interval-ms <ms>', 'log.retention.check.interval.ms', integer, 300000)
     .option(
+      '--cleaner-interval-ms <ms>',
+      'how often the log cleaner runs (log.cleaner.backoff.ms)',
+      integer,
+      15000,
+    )
+    .option(
       '--config <name=value>',
       'default topic config, repeatable (e.g. retention.ms=3600000)',
       collect,
@@ -44,6 +50,7 @@ export function brokerCommand(program: Command): void {
         groupInitialRebalanceDelayMs: opts.initialRebalanceDelayMs,
         groupMinSessionTimeoutMs: opts.minSessionTimeoutMs,
         retentionCheckIntervalMs: opts.retentionCheckIntervalMs,
+        cleanerIntervalMs: opts.cleanerIntervalMs,
         topicDefaults,
         logger,
       });

@@ -20,6 +20,7 @@ import {
   type ProducerStateSnapshot,
 } from './producerState.js';
 import { Segment } from './segment.js';
+import { recoverCleanerFiles, swapInCleaned } from './segmentSwap.js';
 import type { TopicConfig } from './topicConfig.js';
 
 /**
@@ -33,11 +34,14 @@ const STATE_FILE = 'partition.json';
 const PRODUCER_STATE_FILE = 'producer-state.json';
 /** Producers idle this long with no open transaction are forgotten (producer.id.expiration.ms). */
 const PRODUCER_EXPIRATION_MS = 24 * 60 * 60 * 1000;
-const STATE_FORMAT_VERSION = 1;
+/** Version 2 added firstDirtyOffset (the log cleaner's checkpoint); version 1 files are still read. */
+const STATE_FORMAT_VERSION = 2;
 
 interface PartitionState {
   formatVersion: number;
   logStartOffset: string;
+  /** Offsets below it were compacted; absent before the first cleaning pass. */
+  firstDirtyOffset?: string;
 }
 
 export interface AppendResult {
@@ -56,6 +60,7 @@ export class PartitionLog {
   private readonly listeners = new Set<() => void>();
   private lastFlush = Date.now();
   private closed = false;
+  private _cleanerCheckpoint: bigint | undefined;
 
   private constructor(
     readonly dir: string,
@@ -75,6 +80,7 @@ export class PartitionLog {
   ): PartitionLog {
     fs.mkdirSync(dir, { recursive: true });
     const log = new PartitionLog(dir, topic, partition, config, logger.child({ topic, partition }));
+    recoverCleanerFiles(dir, log.logger);
     log.load();
     return log;
   }
@@ -103,7 +109,8 @@ export class PartitionLog {
       this.segments.push(segment);
     }
     if (this.segments.length === 0) this.segments.push(Segment.create(this.dir, 0n));
-    const state = readJson<PartitionState>(path.join(this.dir, STATE_FILE), STATE_FORMAT_VERSION);
+    const state = readJson<PartitionState>(path.join(this.dir, STATE_FILE), [1, STATE_FORMAT_VERSION]);
+    if (state?.firstDirtyOffset !== undefined) this._cleanerCheckpoint = BigInt(state.firstDirtyOffset);
     const persisted = state ? BigInt(state.logStartOffset) : 0n;
     const first = this.segments[0]!.baseOffset;
     this._logStartOffset = persisted > first ? persisted : first;
@@ -430,7 +437,9 @@ export class PartitionLog {
     const oversized = (s: Segment) => retentionBytes >= 0 && total - s.size >= retentionBytes;
     for (;;) {
       const oldest = this.segments[0]!;
-      if (oldest.isEmpty || !(expired(oldest) || oversized(oldest))) break;
+      // A closed segment the log cleaner left empty holds nothing to retain.
+      const emptyClosed = oldest.isEmpty && this.segments.length > 1;
+      if (!emptyClosed && (oldest.isEmpty || !(expired(oldest) || oversized(oldest)))) break;
       if (this.segments.length === 1) this.roll();
       this.segments.shift();
       oldest.remove();
@@ -466,6 +475,9 @@ export class PartitionLog {
     const state: PartitionState = {
       formatVersion: STATE_FORMAT_VERSION,
       logStartOffset: this._logStartOffset.toString(),
+      ...(this._cleanerCheckpoint === undefined
+        ? {}
+        : { firstDirtyOffset: this._cleanerCheckpoint.toString() }),
     };
     writeJsonAtomic(path.join(this.dir, STATE_FILE), state);
   }
@@ -496,5 +508,44 @@ export class PartitionLog {
     for (const listener of this.listeners) listener();
     this.listeners.clear();
     fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // The log cleaner's seam (logCleaner.ts): the segments it may rewrite, its checkpoint, the swap.
+
+  /** Every segment, oldest first. The last is the active one, which the log cleaner never rewrites. */
+  segmentList(): readonly Segment[] {
+    return this.closed ? [] : [...this.segments];
+  }
+
+  /** Whether `run` is still a contiguous run of closed segments here (retention may have removed some). */
+  holdsSegments(run: readonly Segment[]): boolean {
+    if (this.closed || run.length === 0) return false;
+    const at = this.segments.indexOf(run[0]!);
+    if (at < 0 || at + run.length >= this.segments.length) return false;
+    return run.every((segment, i) => this.segments[at + i] === segment);
+  }
+
+  /** The first offset the cleaner has not compacted yet (persisted); undefined before its first pass. */
+  get cleanerCheckpoint(): bigint | undefined {
+    return this._cleanerCheckpoint;
+  }
+
+  setCleanerCheckpoint(offset: bigint): void {
+    if (this.closed) return;
+    this._cleanerCheckpoint = offset;
+    this.saveState();
+  }
+
+  /**
+   * Swaps in the cleaned file the cleaner wrote for `run`, which ends where a segment based at
+   * `end` starts (segmentSwap.ts). Returns false, changing nothing, when the run is no longer here.
+   */
+  replaceSegments(run: readonly Segment[], end: bigint): boolean {
+    if (!this.holdsSegments(run)) return false;
+    const at = this.segments.indexOf(run[0]!);
+    if (this.segments[at + run.length]!.baseOffset !== end) return false;
+    const segment = swapInCleaned(this.dir, run, end, this.config.indexIntervalBytes);
+    this.segments.splice(at, run.length, segment);
+    return true;
   }
 }

@@ -76,18 +76,21 @@ export class Segment {
 
   /**
    * Opens an existing segment: loads its saved index if that is intact, then verifies every batch
-   * the index does not cover and truncates the file after the last valid one.
+   * the index does not cover and truncates the file after the last valid one. `verifyCrc: false`
+   * skips the checksums, for a file the broker has just written and fsynced itself (the log
+   * cleaner's output), so that indexing it reads headers only.
    */
   static open(
     dir: string,
     baseOffset: bigint,
     indexIntervalBytes: number,
+    { verifyCrc = true }: { verifyCrc?: boolean } = {},
   ): { segment: Segment; recovery: RecoveryReport } {
     const fd = fs.openSync(path.join(dir, segmentFileName(baseOffset)), 'r+');
     const fileSize = fs.fstatSync(fd).size;
     const segment = new Segment(dir, baseOffset, fd, 0, baseOffset, -1, -1);
     segment.loadIndex(fileSize);
-    const recovery = segment.recover(fileSize, indexIntervalBytes);
+    const recovery = segment.recover(fileSize, indexIntervalBytes, verifyCrc);
     return { segment, recovery };
   }
 
@@ -256,7 +259,7 @@ export class Segment {
   }
 
   /** Verifies the batches past what the index covers; cuts the file after the last valid batch. */
-  private recover(fileSize: number, indexIntervalBytes: number): RecoveryReport {
+  private recover(fileSize: number, indexIntervalBytes: number, verifyCrc: boolean): RecoveryReport {
     let reason: string | undefined;
     let at = this.size;
     let chunk: Buffer = Buffer.alloc(0);
@@ -288,7 +291,7 @@ export class Segment {
         chunkStart = at;
       }
       const batch = chunk.subarray(at - chunkStart, at - chunkStart + header.size);
-      if (computeBatchCrc(batch) !== header.crc) {
+      if (verifyCrc && computeBatchCrc(batch) !== header.crc) {
         reason = `CRC mismatch in batch at ${at}`;
         break;
       }

@@ -205,13 +205,16 @@ export function resolveTopicConfig(topic: TopicConfigValues, broker: TopicConfig
   const policy = get('cleanup.policy')
     .split(',')
     .map((p) => p.trim());
+  const compact = policy.includes('compact');
   return {
-    compact: policy.includes('compact'),
+    compact,
     delete: policy.includes('delete'),
     retentionMs: num('retention.ms'),
     retentionBytes: num('retention.bytes'),
     segmentBytes: num('segment.bytes'),
-    segmentMs: num('segment.ms'),
+    // The active segment is never compacted, so a compacted log rolls by max.compaction.lag.ms too
+    // (LogConfig.maxSegmentMs), or that bound could not hold.
+    segmentMs: compact ? Math.min(num('segment.ms'), num('max.compaction.lag.ms')) : num('segment.ms'),
     maxMessageBytes: num('max.message.bytes'),
     logAppendTime: get('message.timestamp.type') === 'LogAppendTime',
     timestampBeforeMaxMs: num('message.timestamp.before.max.ms'),

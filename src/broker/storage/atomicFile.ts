@@ -27,10 +27,13 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Reads a versioned JSON document written by writeJsonAtomic; undefined if absent. */
+/**
+ * Reads a versioned JSON document written by writeJsonAtomic; undefined if absent. `formatVersion`
+ * lists every version the caller still reads when a format has grown.
+ */
 export function readJson<T extends { formatVersion: number }>(
   file: string,
-  formatVersion: number,
+  formatVersion: number | readonly number[],
 ): T | undefined {
   let text: string;
   try {
@@ -40,8 +43,9 @@ export function readJson<T extends { formatVersion: number }>(
     throw err;
   }
   const doc = JSON.parse(text) as T;
-  if (doc.formatVersion !== formatVersion) {
-    throw new Error(`${file}: format version ${doc.formatVersion}, this broker reads ${formatVersion}`);
+  const accepted = typeof formatVersion === 'number' ? [formatVersion] : formatVersion;
+  if (!accepted.includes(doc.formatVersion)) {
+    throw new Error(`${file}: format version ${doc.formatVersion}, this broker reads ${accepted.join(', ')}`);
   }
   return doc;
 }
