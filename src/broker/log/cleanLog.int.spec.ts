@@ -181,6 +181,16 @@ describe('cleanLog', () => {
     log.close();
   });
 
+  it('rolls a compacted log by max.compaction.lag.ms, so that its records become cleanable in time', async () => {
+    const log = openLog(dir, configOf({ 'max.compaction.lag.ms': '1000' }));
+    await appendRecords(log, [['k', 'v1']], T0);
+    await appendRecords(log, [['k', 'v2']], T0 + 999);
+    expect(log.segmentCount).toBe(1);
+    await appendRecords(log, [['k', 'v3']], T0 + 1000);
+    expect(log.segmentCount).toBe(2);
+    log.close();
+  });
+
   it('recompresses gzip batches with gzip and keeps batches it cannot read as they are', async () => {
     const config = configOf();
     const log = openLog(dir, config);
