@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { GroupCoordinator } from './group/groupCoordinator.js';
 import type { LogManager } from './log/logManager.js';
+import type { TransactionCoordinator } from './txn/transactionCoordinator.js';
 
 export interface ApiRange {
   readonly apiKey: number;
@@ -20,6 +21,7 @@ export interface BrokerContext {
   readonly brokerConfigs: Readonly<Record<string, string>>;
   readonly logs: LogManager;
   readonly groups: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
   /** Every API the broker serves, with its version range: the ApiVersions answer. */
   readonly apis: readonly ApiRange[];
   readonly logger: Logger;

@@ -37,6 +37,10 @@ export interface BrokerOptions {
   indexCheckpointIntervalMs?: number;
   /** How often the log cleaner looks for compacted partitions due a clean (log.cleaner.backoff.ms). Default 15 s. */
   cleanerIntervalMs?: number;
+  /** transaction.max.timeout.ms: longer transaction timeouts are refused. Default 900000. */
+  transactionMaxTimeoutMs?: number;
+  /** How often transactions past their timeout are aborted. Default 1000. */
+  transactionAbortIntervalMs?: number;
   logger?: Logger;
 }
 
@@ -66,6 +70,8 @@ export function resolveBrokerOptions(options: BrokerOptions): ResolvedBrokerOpti
     retentionCheckIntervalMs: options.retentionCheckIntervalMs ?? 5 * 60_000,
     indexCheckpointIntervalMs: options.indexCheckpointIntervalMs ?? 60_000,
     cleanerIntervalMs: options.cleanerIntervalMs ?? 15_000,
+    transactionMaxTimeoutMs: options.transactionMaxTimeoutMs ?? 900_000,
+    transactionAbortIntervalMs: options.transactionAbortIntervalMs ?? 1000,
     logger: options.logger ?? defaultLogger('kes-broker'),
   };
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {

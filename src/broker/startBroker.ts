@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { BrokerContext } from './brokerContext.js';
 import { type BrokerOptions, type ResolvedBrokerOptions, resolveBrokerOptions } from './brokerOptions.js';
 import { GroupCoordinator } from './group/groupCoordinator.js';
+import { TransactionCoordinator } from './txn/transactionCoordinator.js';
 import { handlers } from './handlers/index.js';
 import { type CompactOptions, LogCleaner, type PartitionCleaned } from './log/logCleaner.js';
 import { LogManager } from './log/logManager.js';
@@ -46,6 +47,7 @@ export interface BrokerHandle {
   readonly groups: GroupCoordinator;
   /** Background work on demand, for tests. */
   readonly hooks: BrokerHooks;
+  readonly transactions: TransactionCoordinator;
   /** Number of open client connections. */
   connectionCount(): number;
   /** Stops accepting, closes connections, saves indexes, releases the data directory. */
@@ -81,6 +83,14 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     });
     groups.load();
     groups.retainTopics(new Set(logs.list().map((t) => t.name)));
+    const transactions = new TransactionCoordinator({
+      dataDir: opts.dataDir,
+      logs,
+      groups,
+      logger,
+      maxTimeoutMs: opts.transactionMaxTimeoutMs,
+    });
+    transactions.load();
     logs.onTopicDeleted((topic) => groups.onTopicDeleted(topic));
     const cleaner = new LogCleaner({ logs, logger });
 
@@ -104,6 +114,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
       brokerConfigs: brokerConfigs(opts),
       logs,
       groups,
+      transactions,
       apis,
       logger,
     };
@@ -124,6 +135,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
       setInterval(() => logs.flushDue(), 1000),
       setInterval(() => logs.checkpoint(), opts.indexCheckpointIntervalMs),
       setInterval(() => cleaner.runDue(), opts.cleanerIntervalMs),
+      setInterval(() => transactions.abortTimedOut(), opts.transactionAbortIntervalMs),
     ];
     for (const t of timers) t.unref();
 
@@ -142,6 +154,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
       faults,
       logs,
       groups,
+      transactions,
       hooks: { compact: (compactOptions) => cleaner.compact(compactOptions) },
       connectionCount: () => server.connectionCount,
       close() {
@@ -149,6 +162,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
           for (const t of timers) clearInterval(t);
           await server.close();
           await cleaner.stop();
+          transactions.close();
           groups.close();
           logs.close();
           unlock();

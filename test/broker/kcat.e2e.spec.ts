@@ -116,4 +116,78 @@ describe('kcat (librdkafka)', () => {
     const messages = await consumeAll(t.kafka(), 'gzipped', 500);
     expect(messages.map((m) => m.value)).toEqual(Array.from({ length: 500 }, (_, i) => `z${i}`));
   });
+
+  it('enables IdempotentProducer (InitProducerId) as well', async () => {
+    const features = await kcat(['-L', '-d', 'feature']);
+    expect([...features.stderr.matchAll(/Enabling feature (\w+)/g)].map((m) => m[1])).toContain(
+      'IdempotentProducer',
+    );
+  });
+
+  it('produces committed data with -X transactional.id', async () => {
+    const produced = await kcat(
+      ['-P', '-t', 'kcat-txn', '-X', 'transactional.id=kcat-producer', '-K:'],
+      'k1:v1\nk2:v2\n',
+    );
+    expect(produced.code).toBe(0);
+    expect(produced.stderr).toMatch(/Transaction successfully committed/);
+    const messages = await consumeAll(t.kafka(), 'kcat-txn', 2);
+    expect(messages.map((m) => [m.key, m.value])).toEqual([
+      ['k1', 'v1'],
+      ['k2', 'v2'],
+    ]);
+    expect(t.broker.transactions.describe('kcat-producer')).toMatchObject({ state: 'CompleteCommit' });
+  });
+
+  it('does not show aborted data with -X isolation.level=read_committed, and stops at an open transaction', async () => {
+    const producer = t
+      .kafka()
+      .producer({ transactionalId: 'for-kcat', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    for (const [value, commit] of [
+      ['committed-1', true],
+      ['aborted-1', false],
+      ['committed-2', true],
+    ] as const) {
+      const txn = await producer.transaction();
+      await txn.send({ topic: 'kcat-isolation', messages: [{ value }] });
+      await (commit ? txn.commit() : txn.abort());
+    }
+    const open = await producer.transaction();
+    await open.send({ topic: 'kcat-isolation', messages: [{ value: 'open-1' }] });
+
+    const committed = await kcat([
+      '-C',
+      '-t',
+      'kcat-isolation',
+      '-e',
+      '-X',
+      'isolation.level=read_committed',
+      '-f',
+      '%o %s\n',
+    ]);
+    expect(committed.code).toBe(0);
+    expect(committed.stdout.trim().split('\n')).toEqual(['0 committed-1', '4 committed-2']);
+    // librdkafka's end of partition under read_committed is the last stable offset: the open transaction.
+    expect(committed.stderr).toMatch(/Reached end of topic kcat-isolation \[0\] at offset 6/);
+
+    const uncommitted = await kcat([
+      '-C',
+      '-t',
+      'kcat-isolation',
+      '-e',
+      '-X',
+      'isolation.level=read_uncommitted',
+      '-f',
+      '%o %s\n',
+    ]);
+    expect(uncommitted.stdout.trim().split('\n')).toEqual([
+      '0 committed-1',
+      '2 aborted-1',
+      '4 committed-2',
+      '6 open-1',
+    ]);
+    await open.abort();
+    await producer.disconnect();
+  });
 });

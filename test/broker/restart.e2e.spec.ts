@@ -2,9 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InitProducerId } from '../../src/broker/protocol/messages/initProducerId.js';
+import { Produce } from '../../src/broker/protocol/messages/produce.js';
+import { encodeBatch } from '../../src/broker/protocol/recordBatch.js';
 import { type BrokerProcess, spawnBroker } from '../support/brokerProcess.js';
 import { consumeAll } from '../support/consumeAll.js';
 import { startTestBroker } from '../support/embeddedBroker.js';
+import { RawClient } from '../support/rawClient.js';
 import { tempDir } from '../support/tempDir.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -157,5 +161,88 @@ describe('broker restarts', () => {
       expect(offsets).toEqual(offsets.map((_, i) => i));
     }
     expect(new Set(all.map((m) => m.value)).size).toBe(all.length);
+  });
+
+  it('keeps producer and transaction state across a SIGKILL: commits kept, the open transaction resolved, retries deduplicated', async () => {
+    const dir = tempDir('kes-kill-txn-');
+    cleanups.push(() => dir.remove());
+    let broker: BrokerProcess = await spawnBroker(dir.path);
+    cleanups.push(async () => void (await broker.kill('SIGKILL')));
+    const port = broker.port;
+    const kafka = client(broker.bootstrap, 2);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'txn-durable', numPartitions: 1 }] });
+    await admin.disconnect();
+
+    const producer = kafka.producer({
+      transactionalId: 'durable-txn',
+      idempotent: true,
+      transactionTimeout: 3000,
+    });
+    await producer.connect();
+    const committed = await producer.transaction();
+    await committed.send({ topic: 'txn-durable', messages: ['c1', 'c2', 'c3'].map((value) => ({ value })) });
+    await committed.commit();
+    const open = await producer.transaction();
+    await open.send({ topic: 'txn-durable', messages: [{ value: 'open' }] });
+
+    // An idempotent batch acknowledged before the crash...
+    const raw = await RawClient.connect(port);
+    const { producerId, producerEpoch } = await raw.request(InitProducerId, 1, {
+      transactionalId: null,
+      transactionTimeoutMs: 60_000,
+      producerId: -1n,
+      producerEpoch: -1,
+    });
+    const batch = () =>
+      encodeBatch({
+        records: [{ key: null, value: Buffer.from('idem') }],
+        producerId,
+        producerEpoch,
+        baseSequence: 0,
+      });
+    const produce = async (c: RawClient) =>
+      (
+        await c.request(Produce, 7, {
+          transactionalId: null,
+          acks: -1,
+          timeoutMs: 1000,
+          topicData: [{ name: 'txn-durable', partitionData: [{ index: 0, records: await batch() }] }],
+        })
+      ).responses[0]!.partitionResponses[0]!;
+    const before = await produce(raw);
+    expect(before.errorCode).toBe(0);
+    raw.close();
+
+    await broker.kill('SIGKILL');
+    await producer.disconnect().catch(() => {});
+    broker = await spawnBroker(dir.path, port);
+
+    // ...is recognised as a duplicate after the restart.
+    const raw2 = await RawClient.connect(port);
+    expect(await produce(raw2)).toMatchObject({ errorCode: 0, baseOffset: before.baseOffset });
+    raw2.close();
+
+    // The open transaction times out and is aborted; the committed one is all read_committed sees.
+    const reader = client(broker.bootstrap);
+    const visible = await consumeAll(reader, 'txn-durable', 4, { timeoutMs: 30_000 });
+    expect(visible.map((m) => m.value)).toEqual(['c1', 'c2', 'c3', 'idem']);
+    const everything = await consumeAll(reader, 'txn-durable', 5, { readUncommitted: true });
+    expect(everything.map((m) => m.value)).toEqual(['c1', 'c2', 'c3', 'open', 'idem']);
+
+    const successor = reader.producer({ transactionalId: 'durable-txn', idempotent: true });
+    await successor.connect();
+    const txn = await successor.transaction();
+    await txn.send({ topic: 'txn-durable', messages: [{ value: 'after' }] });
+    await txn.commit();
+    await successor.disconnect();
+    expect((await consumeAll(reader, 'txn-durable', 5)).map((m) => m.value)).toEqual([
+      'c1',
+      'c2',
+      'c3',
+      'idem',
+      'after',
+    ]);
   });
 });

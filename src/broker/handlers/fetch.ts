@@ -3,6 +3,7 @@ import type { PartitionLog } from '../log/partitionLog.js';
 import type { RequestOf, ResponseOf } from '../protocol/api.js';
 import { ErrorCode, KafkaError } from '../protocol/errorCodes.js';
 import { Fetch } from '../protocol/messages/fetch.js';
+import { BatchLayout, readBatchHeader } from '../protocol/recordBatch.js';
 import { defineHandler, type RequestContext } from './handler.js';
 
 type FetchRequest = RequestOf<typeof Fetch>;
@@ -16,7 +17,8 @@ const EMPTY = Buffer.alloc(0);
  * Fetch: whole batches from each partition's fetch offset, within partition_max_bytes and the
  * request's max_bytes (the first batch of the response is sent even if it is larger, KIP-74).
  * When less than min_bytes is available the request waits, up to max_wait_ms, for an append to
- * one of its partitions. read_committed stops at the last stable offset. Fetch sessions
+ * one of its partitions. read_committed stops at the last stable offset and lists the aborted
+ * transactions within the data, ordered by first offset, for the client to skip. Fetch sessions
  * (KIP-227) are not kept: the answer always carries session id 0, which tells clients to send
  * full fetches.
  */
@@ -59,7 +61,15 @@ function readAll(request: FetchRequest, ctx: RequestContext) {
       try {
         const records = log.read(p.fetchOffset, Math.max(budget, 0), limit, bytes === 0);
         bytes += records.length;
-        return { ...base, records };
+        // The aborted transactions overlapping the data sent, by first offset (TransactionIndex).
+        const abortedTransactions =
+          readCommitted && records.length > 0
+            ? log.abortedTransactions(p.fetchOffset, endOffsetOf(records)).map((t) => ({
+                producerId: t.producerId,
+                firstOffset: t.firstOffset,
+              }))
+            : base.abortedTransactions;
+        return { ...base, abortedTransactions, records };
       } catch (err) {
         if (!(err instanceof KafkaError)) throw err;
         failed = true;
@@ -69,6 +79,18 @@ function readAll(request: FetchRequest, ctx: RequestContext) {
   }));
   const response: FetchResponse = { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
   return { response, bytes, partitions, failed };
+}
+
+/** The offset after the last batch in `records`. */
+function endOffsetOf(records: Buffer): bigint {
+  let at = 0;
+  let end = 0n;
+  while (at + BatchLayout.HEADER_SIZE <= records.length) {
+    const header = readBatchHeader(records, at);
+    end = header.baseOffset + BigInt(header.lastOffsetDelta) + 1n;
+    at += header.size;
+  }
+  return end;
 }
 
 function emptyPartition(partitionIndex: number, errorCode: number, readCommitted: boolean): PartitionData {

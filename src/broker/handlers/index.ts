@@ -1,3 +1,8 @@
+import { addOffsetsToTxnHandler } from './addOffsetsToTxn.js';
+import { addPartitionsToTxnHandler } from './addPartitionsToTxn.js';
+import { endTxnHandler } from './endTxn.js';
+import { initProducerIdHandler } from './initProducerId.js';
+import { txnOffsetCommitHandler } from './txnOffsetCommit.js';
 import { apiVersionsHandler } from './apiVersions.js';
 import { createTopicsHandler } from './createTopics.js';
 import { deleteGroupsHandler } from './deleteGroups.js';
@@ -40,4 +45,9 @@ export const handlers: readonly Handler[] = [
   deleteRecordsHandler,
   describeConfigsHandler,
   deleteGroupsHandler,
+  initProducerIdHandler,
+  addPartitionsToTxnHandler,
+  addOffsetsToTxnHandler,
+  endTxnHandler,
+  txnOffsetCommitHandler,
 ] as Handler[];

@@ -2,6 +2,7 @@ import type { PartitionLog } from '../log/partitionLog.js';
 import type { ResponseOf } from '../protocol/api.js';
 import { ErrorCode, KafkaError } from '../protocol/errorCodes.js';
 import { Produce } from '../protocol/messages/produce.js';
+import { isTransactional } from '../protocol/recordBatch.js';
 import { validateBatch } from '../protocol/validateBatch.js';
 import { defineHandler, NO_RESPONSE, type RequestContext } from './handler.js';
 
@@ -9,7 +10,9 @@ type PartitionResponse = ResponseOf<typeof Produce>['responses'][number]['partit
 
 /**
  * Produce: validate each partition's batch (structure, CRC-32C, records), append it, answer with
- * its base offset. Batches of one request are validated concurrently (gzip is inflated off the
+ * its base offset. Batches with a producer id are checked for sequence and epoch by the partition
+ * (a retry is answered with the original offsets); transactional ones must belong to the
+ * producer's open transaction. Batches of one request are validated concurrently (gzip is inflated off the
  * event loop) and appended in request order. acks=0 appends and answers nothing; with one node,
  * acks=1 and acks=-1 both answer once the batch is written, except that acks=-1 honours
  * min.insync.replicas, which one broker can only satisfy at 1.
@@ -24,7 +27,7 @@ export const produceHandler = defineHandler(Produce, async (request, ctx) => {
         topic.partitionData.map((p) =>
           invalidAcks
             ? failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS)
-            : produceToPartition(topic.name, p.index, p.records, acks, ctx),
+            : produceToPartition(topic.name, p.index, p.records, acks, request.transactionalId, ctx),
         ),
       ),
     })),
@@ -42,6 +45,7 @@ async function produceToPartition(
   index: number,
   records: Buffer | null,
   acks: number,
+  transactionalId: string | null,
   ctx: RequestContext,
 ): Promise<PartitionResponse> {
   let log: PartitionLog | undefined;
@@ -60,6 +64,16 @@ async function produceToPartition(
     // The partition may have been deleted while the batch was being validated.
     if (ctx.broker.logs.partition(topicName, index) !== log)
       return failure(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    if (isTransactional(header.attributes)) {
+      // The partition must be part of the producer's open transaction (AddPartitionsToTxn).
+      const refused = ctx.broker.transactions.checkTransactionalWrite(
+        transactionalId,
+        header.producerId,
+        header.producerEpoch,
+        { topic: topicName, partition: index },
+      );
+      if (refused !== ErrorCode.NONE) throw new KafkaError(refused, 'not part of an open transaction');
+    }
     const result = log.append(records, header);
     return {
       index,

@@ -122,6 +122,8 @@ export async function cleanLog(
     const checkpoint = log.cleanerCheckpoint;
     log.setCleanerCheckpoint(checkpoint !== undefined && checkpoint > cleanedEnd ? checkpoint : cleanedEnd);
     memory.completePass(cleanedEnd, now, config.deleteRetentionMs, pass.markersWithoutData);
+    // Every aborted batch below cleanedEnd is gone: the index entries for it are no longer needed.
+    log.forgetAbortedTransactionsBefore(cleanedEnd);
   }
   return {
     plan,

@@ -190,6 +190,15 @@ export class PartitionLog {
     return this.producers.abortedTransactions(from, to);
   }
 
+  /**
+   * Forgets aborted transactions that ended before `offset`: the log cleaner calls this once it
+   * has removed their data, so read_committed readers no longer need them (and their markers can
+   * go in a later pass).
+   */
+  forgetAbortedTransactionsBefore(offset: bigint): void {
+    this.producers.truncateBelow(offset);
+  }
+
   /** Whether the producer has an open transaction on this partition. */
   hasOpenTransaction(producerId: bigint): boolean {
     return this.producers.hasOpenTransaction(producerId);

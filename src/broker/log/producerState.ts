@@ -170,7 +170,7 @@ export class ProducerState {
       .sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
   }
 
-  /** Forgets aborted transactions wholly below the log start. */
+  /** Forgets aborted transactions that ended before `offset` (the log start, or cleaned data). */
   truncateBelow(logStartOffset: bigint): void {
     this.aborted = this.aborted.filter((t) => t.lastOffset >= logStartOffset);
   }

@@ -33,6 +33,11 @@ export class Faults {
     this.rules = [];
   }
 
+  /** Rules not yet used up. */
+  get pending(): number {
+    return this.rules.length;
+  }
+
   /** The rule that applies to this request, consuming one of its uses. */
   take(header: RequestHeader, request: unknown): FaultRule | undefined {
     const rule = this.rules.find(

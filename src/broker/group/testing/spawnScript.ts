@@ -21,7 +21,7 @@ export interface ScriptProcess {
 export function spawnScript(script: string, args: string[]): ScriptProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, script), ...args],
+    ['--import', 'tsx', path.resolve(import.meta.dirname, script), ...args],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,0 +1,309 @@
+import type { Kafka, Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestOf } from '../../src/broker/protocol/api.js';
+import { ErrorCode } from '../../src/broker/protocol/errorCodes.js';
+import { InitProducerId } from '../../src/broker/protocol/messages/initProducerId.js';
+import { Produce } from '../../src/broker/protocol/messages/produce.js';
+import { encodeBatch } from '../../src/broker/protocol/recordBatch.js';
+import { consumeAll } from '../support/consumeAll.js';
+import { startTestBroker, type TestBroker } from '../support/embeddedBroker.js';
+import { RawClient } from '../support/rawClient.js';
+
+let t: TestBroker;
+let kafka: Kafka;
+
+beforeAll(async () => {
+  t = await startTestBroker({ transactionAbortIntervalMs: 200 });
+  kafka = t.kafka('txn-test');
+});
+afterAll(() => t.stop());
+
+let topicCount = 0;
+async function newTopic(partitions = 1): Promise<string> {
+  const topic = `txn-${++topicCount}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
+  await admin.disconnect();
+  return topic;
+}
+
+async function transactional(transactionalId: string, transactionTimeout?: number): Promise<Producer> {
+  const producer = kafka.producer({
+    transactionalId,
+    maxInFlightRequests: 1,
+    idempotent: true,
+    transactionTimeout,
+  });
+  await producer.connect();
+  return producer;
+}
+
+async function endOffsets(topic: string, readUncommitted = false) {
+  const admin = kafka.admin();
+  await admin.connect();
+  // KafkaJS's admin asks for the last stable offset (isolation level 1) unless told otherwise.
+  const offsets = readUncommitted
+    ? await admin.fetchTopicOffsets(topic)
+    : await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  return offsets;
+}
+
+describe('idempotent producer', () => {
+  it('a produce whose response never arrives is retried without a duplicate', async () => {
+    const topic = await newTopic();
+    let intercepted = 0;
+    t.broker.faults.add({
+      apiKey: Produce.key,
+      action: 'close-after',
+      match: (request) => {
+        const produce = request as RequestOf<typeof Produce>;
+        const hit = produce.topicData.some((d) => d.name === topic);
+        if (hit) intercepted++;
+        return hit;
+      },
+    });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const [result] = await producer.send({ topic, messages: [{ value: 'once' }, { value: 'only' }] });
+    await producer.send({ topic, messages: [{ value: 'then' }] });
+    await producer.disconnect();
+    expect(intercepted).toBe(1);
+    expect(t.broker.faults.pending).toBe(0);
+    expect(result!.baseOffset).toBe('0');
+    const messages = await consumeAll(kafka, topic, 3);
+    expect(messages.map((m) => `${m.offset}:${m.value}`)).toEqual(['0:once', '1:only', '2:then']);
+    expect((await endOffsets(topic))[0]!.high).toBe('3');
+  });
+
+  it('answers a sequence gap with 45 and a stale epoch with 47', async () => {
+    const topic = await newTopic();
+    const client = await RawClient.connect(t.broker.port);
+    const init = (producerId = -1n, producerEpoch = -1) =>
+      client.request(InitProducerId, 4, {
+        transactionalId: null,
+        transactionTimeoutMs: 60000,
+        producerId,
+        producerEpoch,
+      });
+    const { producerId, producerEpoch } = await init();
+    const produce = async (epoch: number, seq: number) => {
+      const records = await encodeBatch({
+        records: [{ key: null, value: Buffer.from(`s${seq}`) }],
+        producerId,
+        producerEpoch: epoch,
+        baseSequence: seq,
+      });
+      const response = await client.request(Produce, 7, {
+        transactionalId: null,
+        acks: -1,
+        timeoutMs: 1000,
+        topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
+      });
+      return response.responses[0]!.partitionResponses[0]!;
+    };
+    expect(await produce(producerEpoch, 0)).toMatchObject({ errorCode: 0, baseOffset: 0n });
+    expect(await produce(producerEpoch, 1)).toMatchObject({ errorCode: 0, baseOffset: 1n });
+    expect((await produce(producerEpoch, 5)).errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expect(await produce(producerEpoch, 1)).toMatchObject({ errorCode: 0, baseOffset: 1n }); // a retry
+    const bumped = await init(producerId, producerEpoch);
+    expect(bumped).toMatchObject({ errorCode: 0, producerId, producerEpoch: producerEpoch + 1 });
+    expect((await produce(bumped.producerEpoch, 3)).errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expect(await produce(bumped.producerEpoch, 0)).toMatchObject({ errorCode: 0, baseOffset: 2n });
+    expect((await produce(producerEpoch, 2)).errorCode).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
+    client.close();
+  });
+});
+
+describe('transactions with KafkaJS', () => {
+  it('shows committed data to read_committed readers, and aborted data only to read_uncommitted ones', async () => {
+    const topic = await newTopic();
+    const producer = await transactional('visibility');
+    for (const [values, commit] of [
+      [['c1', 'c2'], true],
+      [['a1'], false],
+      [['c3'], true],
+    ] as const) {
+      const txn = await producer.transaction();
+      await txn.send({ topic, messages: values.map((value) => ({ value })) });
+      await (commit ? txn.commit() : txn.abort());
+    }
+    await producer.disconnect();
+    expect((await consumeAll(kafka, topic, 3)).map((m) => m.value)).toEqual(['c1', 'c2', 'c3']);
+    expect((await consumeAll(kafka, topic, 4, { readUncommitted: true })).map((m) => m.value)).toEqual([
+      'c1',
+      'c2',
+      'a1',
+      'c3',
+    ]);
+  });
+
+  it('keeps interleaved transactions of two producers on one partition apart', async () => {
+    const topic = await newTopic();
+    const p1 = await transactional('interleave-1');
+    const p2 = await transactional('interleave-2');
+    const t1 = await p1.transaction();
+    const t2 = await p2.transaction();
+    await t1.send({ topic, messages: [{ value: 'p1-a' }] }); // starts first...
+    await t2.send({ topic, messages: [{ value: 'p2-a' }] });
+    await t2.abort(); // ...but ends after this one: the aborted list must be sorted by first offset
+    await t1.send({ topic, messages: [{ value: 'p1-b' }] });
+    await t1.abort();
+    const t3 = await p2.transaction();
+    const t4 = await p1.transaction();
+    await t3.send({ topic, messages: [{ value: 'p2-c' }] });
+    await t4.send({ topic, messages: [{ value: 'p1-c' }] });
+    await t3.send({ topic, messages: [{ value: 'p2-d' }] });
+    await t4.commit();
+    await t3.commit();
+    await p1.disconnect();
+    await p2.disconnect();
+    const committed = await consumeAll(kafka, topic, 3);
+    expect(committed.map((m) => m.value)).toEqual(['p2-c', 'p1-c', 'p2-d']);
+    const everything = await consumeAll(kafka, topic, 6, { readUncommitted: true });
+    expect(everything.map((m) => m.value)).toEqual(['p1-a', 'p2-a', 'p1-b', 'p2-c', 'p1-c', 'p2-d']);
+  });
+
+  it('holds back the last stable offset while a transaction is open', async () => {
+    const topic = await newTopic();
+    const plain = kafka.producer();
+    await plain.connect();
+    await plain.send({ topic, messages: [{ value: 'before' }] }); // 0
+    const producer = await transactional('holder');
+    const txn = await producer.transaction();
+    await txn.send({ topic, messages: [{ value: 'open' }] }); // 1
+    await plain.send({ topic, messages: [{ value: 'after' }] }); // 2
+    // Admin offsets are read_committed: the end is the first offset of the open transaction.
+    expect((await endOffsets(topic))[0]).toMatchObject({ high: '1' });
+    expect(t.broker.logs.partition(topic, 0)!.highWatermark).toBe(3n);
+    // A read_committed consumer sees only what precedes the open transaction.
+    expect((await consumeAll(kafka, topic, 1)).map((m) => m.value)).toEqual(['before']);
+    await expect(consumeAll(kafka, topic, 2, { timeoutMs: 1500 })).rejects.toThrow(/consumed 1 of 2/);
+    await txn.commit();
+    expect((await endOffsets(topic))[0]).toMatchObject({ high: '4' });
+    expect((await consumeAll(kafka, topic, 3)).map((m) => m.value)).toEqual(['before', 'open', 'after']);
+    await producer.disconnect();
+    await plain.disconnect();
+  });
+
+  it('lets a consumer move past an aborted tail', async () => {
+    const topic = await newTopic();
+    const producer = await transactional('tail');
+    const ok = await producer.transaction();
+    await ok.send({ topic, messages: [{ value: 'kept' }] });
+    await ok.commit(); // 0, marker 1
+    for (let i = 0; i < 3; i++) {
+      const txn = await producer.transaction();
+      await txn.send({ topic, messages: [{ value: `dropped-${i}` }, { value: `dropped-${i}b` }] });
+      await txn.abort();
+    }
+    expect(t.broker.logs.partition(topic, 0)!.highWatermark).toBe(11n);
+    const consumer = kafka.consumer({ groupId: 'tail-group', maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const seen: string[] = [];
+    // The fetch holding only aborted records and markers must move the position to the end.
+    let reachedEnd!: () => void;
+    const atEnd = new Promise<void>((resolve) => (reachedEnd = resolve));
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+      if (e.payload.lastOffset === '10') reachedEnd();
+    });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+    await atEnd;
+    const txn = await producer.transaction();
+    await txn.send({ topic, messages: [{ value: 'after' }] });
+    await txn.commit(); // 11, marker 12
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    let committed = '';
+    for (let i = 0; i < 100 && committed !== '12'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      committed = (await admin.fetchOffsets({ groupId: 'tail-group', topics: [topic] }))[0]!.partitions[0]!
+        .offset;
+    }
+    await consumer.disconnect();
+    await admin.disconnect();
+    expect(seen).toEqual(['kept', 'after']);
+    expect(committed).toBe('12');
+  });
+});
+
+describe('fencing and timeouts', () => {
+  it('a second producer with the same transactional id fences the first and aborts its transaction', async () => {
+    const topic = await newTopic();
+    const zombie = await transactional('fenced-id');
+    const zombieTxn = await zombie.transaction();
+    await zombieTxn.send({ topic, messages: [{ value: 'zombie' }] });
+
+    // KafkaJS asks for its producer id when the first transaction begins: that fences the zombie.
+    const successor = await transactional('fenced-id');
+    const txn = await successor.transaction();
+    await expect(zombieTxn.send({ topic, messages: [{ value: 'zombie-2' }] })).rejects.toThrow(/epoch/i);
+    await expect(zombieTxn.commit()).rejects.toThrow();
+    await txn.send({ topic, messages: [{ value: 'successor' }] });
+    await txn.commit();
+    expect((await consumeAll(kafka, topic, 1)).map((m) => m.value)).toEqual(['successor']);
+    expect((await endOffsets(topic))[0]!.high).toBe(String(t.broker.logs.partition(topic, 0)!.highWatermark));
+    await successor.disconnect();
+    await zombie.disconnect().catch(() => {});
+  });
+
+  it('aborts a transaction left open past its timeout', async () => {
+    const topic = await newTopic();
+    const idle = await transactional('idle-id', 1000);
+    const txn = await idle.transaction();
+    await txn.send({ topic, messages: [{ value: 'abandoned' }] });
+    const log = t.broker.logs.partition(topic, 0)!;
+    expect(log.lastStableOffset).toBe(0n);
+    for (let i = 0; i < 50 && log.lastStableOffset === 0n; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(log.lastStableOffset).toBe(log.highWatermark);
+    expect(t.broker.transactions.describe('idle-id')).toMatchObject({
+      state: 'CompleteAbort',
+      producerEpoch: 1,
+    });
+    await expect(txn.commit()).rejects.toThrow();
+    const after = await consumeAll(kafka, topic, 1, { readUncommitted: true });
+    expect(after.map((m) => m.value)).toEqual(['abandoned']);
+    const plain = kafka.producer();
+    await plain.connect();
+    await plain.send({ topic, messages: [{ value: 'later' }] });
+    await plain.disconnect();
+    expect((await consumeAll(kafka, topic, 1)).map((m) => m.value)).toEqual(['later']);
+    await idle.disconnect().catch(() => {});
+  });
+
+  it('refuses transactional writes outside an open transaction, with Kafka codes', async () => {
+    const topic = await newTopic();
+    const client = await RawClient.connect(t.broker.port);
+    const { producerId, producerEpoch } = await client.request(InitProducerId, 1, {
+      transactionalId: 'raw-txn',
+      transactionTimeoutMs: 60000,
+      producerId: -1n,
+      producerEpoch: -1,
+    });
+    const records = await encodeBatch({
+      records: [{ key: null, value: Buffer.from('x') }],
+      producerId,
+      producerEpoch,
+      baseSequence: 0,
+      attributes: 0x10,
+    });
+    const response = await client.request(Produce, 7, {
+      transactionalId: 'raw-txn',
+      acks: -1,
+      timeoutMs: 1000,
+      topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
+    });
+    expect(response.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
+    const tooLong = await client.request(InitProducerId, 1, {
+      transactionalId: 'raw-txn',
+      transactionTimeoutMs: 10_000_000,
+      producerId: -1n,
+      producerEpoch: -1,
+    });
+    expect(tooLong.errorCode).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+    client.close();
+  });
+});
