@@ -363,37 +363,44 @@ export class PartitionLog {
    * undefined when every record is older.
    */
   async offsetForTimestamp(timestamp: number): Promise<{ offset: bigint; timestamp: number } | undefined> {
+    let from = this._logStartOffset;
+    for (;;) {
+      const candidate = this.firstBatchReaching(timestamp, from);
+      if (!candidate) return undefined;
+      const { header, batch } = candidate;
+      if (header.attributes & Attributes.LOG_APPEND_TIME) {
+        return { offset: this.maxOffset(header.baseOffset), timestamp: header.maxTimestamp };
+      }
+      try {
+        const records = await decodeRecords(batch);
+        const record = records.find((r) => r.timestamp >= timestamp && r.offset >= this._logStartOffset);
+        if (record) return { offset: record.offset, timestamp: record.timestamp };
+      } catch {
+        // A codec the broker cannot read: the batch is the best answer it has.
+        return { offset: this.maxOffset(header.baseOffset), timestamp: header.maxTimestamp };
+      }
+      from = header.baseOffset + BigInt(header.lastOffsetDelta) + 1n;
+    }
+  }
+
+  /**
+   * The first data batch ending at or after `from` whose max timestamp reaches `timestamp`, read
+   * whole. Synchronous on purpose: no segment can be closed or removed while it walks.
+   */
+  private firstBatchReaching(
+    timestamp: number,
+    from: bigint,
+  ): { header: BatchHeader; batch: Buffer } | undefined {
     for (const segment of this.segments) {
-      if (segment.maxTimestamp < timestamp) continue;
+      if (segment.maxTimestamp < timestamp || segment.nextOffset <= from) continue;
       for (const at of segment.batchesFrom(0)) {
-        if (at.header.maxTimestamp < timestamp) continue;
-        if (at.header.baseOffset + BigInt(at.header.lastOffsetDelta) < this._logStartOffset) continue;
-        const found = await this.firstRecordAtOrAfter(segment, at, timestamp);
-        if (found) return found;
+        const { header } = at;
+        if (header.maxTimestamp < timestamp || header.attributes & Attributes.CONTROL) continue;
+        if (header.baseOffset + BigInt(header.lastOffsetDelta) < from) continue;
+        return { header, batch: segment.readBatch(at) };
       }
     }
     return undefined;
-  }
-
-  private async firstRecordAtOrAfter(
-    segment: Segment,
-    at: { position: number; header: BatchHeader },
-    timestamp: number,
-  ): Promise<{ offset: bigint; timestamp: number } | undefined> {
-    const { header } = at;
-    if (header.attributes & Attributes.LOG_APPEND_TIME || header.attributes & Attributes.CONTROL) {
-      return header.attributes & Attributes.CONTROL
-        ? undefined
-        : { offset: this.maxOffset(header.baseOffset), timestamp: header.maxTimestamp };
-    }
-    try {
-      const records = await decodeRecords(segment.readBatch(at));
-      const record = records.find((r) => r.timestamp >= timestamp && r.offset >= this._logStartOffset);
-      return record && { offset: record.offset, timestamp: record.timestamp };
-    } catch {
-      // A codec the broker cannot read: the batch is the best answer it has.
-      return { offset: this.maxOffset(header.baseOffset), timestamp: header.maxTimestamp };
-    }
   }
 
   private maxOffset(offset: bigint): bigint {
