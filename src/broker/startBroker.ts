@@ -195,6 +195,7 @@ function brokerConfigs(opts: ResolvedBrokerOptions): Record<string, string> {
     'group.min.session.timeout.ms': String(opts.groupMinSessionTimeoutMs),
     'group.max.session.timeout.ms': String(opts.groupMaxSessionTimeoutMs),
     'log.retention.check.interval.ms': String(opts.retentionCheckIntervalMs),
+    'transaction.max.timeout.ms': String(opts.transactionMaxTimeoutMs),
     'log.cleaner.enable': 'true',
     'log.cleaner.backoff.ms': String(opts.cleanerIntervalMs),
     ...topicLevel,

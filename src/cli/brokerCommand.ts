@@ -18,6 +18,7 @@ export function brokerCommand(program: Command): void {
     .option('--initial-rebalance-delay-ms <ms>', 'group.initial.rebalance.delay.ms', integer, 3000)
     .option('--min-session-timeout-ms <ms>', 'group.min.session.timeout.ms', integer, 6000)
     .option('--retention-check-interval-ms <ms>', 'log.retention.check.interval.ms', integer, 300000)
+    .option('--transaction-max-timeout-ms <ms>', 'transaction.max.timeout.ms', integer, 900000)
     .option(
       '--cleaner-interval-ms <ms>',
       'how often the log cleaner runs (log.cleaner.backoff.ms)',
@@ -51,6 +52,7 @@ export function brokerCommand(program: Command): void {
         groupMinSessionTimeoutMs: opts.minSessionTimeoutMs,
         retentionCheckIntervalMs: opts.retentionCheckIntervalMs,
         cleanerIntervalMs: opts.cleanerIntervalMs,
+        transactionMaxTimeoutMs: opts.transactionMaxTimeoutMs,
         topicDefaults,
         logger,
       });
