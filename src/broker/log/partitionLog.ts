@@ -1,24 +1,20 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { ErrorCode, KafkaError } from '../protocol/errorCodes.js';
-import { encodeControlBatch, isCommitMarker } from '../protocol/controlBatch.js';
+import { encodeControlBatch } from '../protocol/controlBatch.js';
 import {
   Attributes,
   BatchLayout,
   type BatchHeader,
-  decodeRecords,
-  isControl,
   readBatchHeader,
   rewriteCrc,
 } from '../protocol/recordBatch.js';
-import { readJson, writeJsonAtomic } from '../storage/atomicFile.js';
 import type { AbortedTransaction } from './abortedTransaction.js';
-import {
-  PRODUCER_SNAPSHOT_FORMAT_VERSION,
-  ProducerState,
-  type ProducerStateSnapshot,
-} from './producerState.js';
+import { offsetForTimestamp } from './offsetForTimestamp.js';
+import { openSegments } from './openSegments.js';
+import { readPartitionState, writePartitionState } from './partitionState.js';
+import { ProducerState } from './producerState.js';
+import { loadProducerState, saveProducerState } from './producerStateFile.js';
 import { Segment } from './segment.js';
 import { recoverCleanerFiles, swapInCleaned } from './segmentSwap.js';
 import type { TopicConfig } from './topicConfig.js';
@@ -29,20 +25,6 @@ import type { TopicConfig } from './topicConfig.js';
  * (DeleteRecords, retention) and rolls segments by size and time. On a single node the high
  * watermark is the log end offset.
  */
-
-const STATE_FILE = 'partition.json';
-const PRODUCER_STATE_FILE = 'producer-state.json';
-/** Producers idle this long with no open transaction are forgotten (producer.id.expiration.ms). */
-const PRODUCER_EXPIRATION_MS = 24 * 60 * 60 * 1000;
-/** Version 2 added firstDirtyOffset (the log cleaner's checkpoint); version 1 files are still read. */
-const STATE_FORMAT_VERSION = 2;
-
-interface PartitionState {
-  formatVersion: number;
-  logStartOffset: string;
-  /** Offsets below it were compacted; absent before the first cleaning pass. */
-  firstDirtyOffset?: string;
-}
 
 export interface AppendResult {
   baseOffset: bigint;
@@ -86,76 +68,29 @@ export class PartitionLog {
   }
 
   private load(): void {
-    const bases = fs
-      .readdirSync(this.dir)
-      .filter((f) => /^\d{20}\.log$/.test(f))
-      .map((f) => BigInt(f.slice(0, 20)))
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const base of bases) {
-      const { segment, recovery } = Segment.open(this.dir, base, this.config.indexIntervalBytes);
-      if (recovery.truncatedBytes > 0) {
-        this.logger.warn(
-          { segment: segment.file, truncatedBytes: recovery.truncatedBytes, reason: recovery.reason },
-          'truncated an incomplete tail of the log',
-        );
-      }
-      const previous = this.segments.at(-1);
-      if (previous && segment.baseOffset < previous.nextOffset) {
-        // A segment that overlaps its predecessor cannot come from a clean append; keep the older data.
-        this.logger.error({ segment: segment.file }, 'segment overlaps the previous one; removing it');
-        segment.remove();
-        continue;
-      }
-      this.segments.push(segment);
-    }
-    if (this.segments.length === 0) this.segments.push(Segment.create(this.dir, 0n));
-    const state = readJson<PartitionState>(path.join(this.dir, STATE_FILE), [1, STATE_FORMAT_VERSION]);
-    if (state?.firstDirtyOffset !== undefined) this._cleanerCheckpoint = BigInt(state.firstDirtyOffset);
-    const persisted = state ? BigInt(state.logStartOffset) : 0n;
+    this.segments.push(...openSegments(this.dir, this.config.indexIntervalBytes, this.logger));
+    const state = readPartitionState(this.dir);
+    this._cleanerCheckpoint = state?.cleanerCheckpoint;
+    const persisted = state?.logStartOffset ?? 0n;
     const first = this.segments[0]!.baseOffset;
     this._logStartOffset = persisted > first ? persisted : first;
     if (this._logStartOffset > this.logEndOffset) this._logStartOffset = this.logEndOffset;
     this.loadProducerState();
   }
 
-  /**
-   * Producer state comes from the last snapshot plus the batches appended after it. Snapshots are
-   * saved at every roll, checkpoint and close, so the replay covers at most the active segment;
-   * without a usable snapshot the whole log is replayed.
-   */
   private loadProducerState(): void {
-    const snapshot = readJson<ProducerStateSnapshot>(
-      path.join(this.dir, PRODUCER_STATE_FILE),
-      PRODUCER_SNAPSHOT_FORMAT_VERSION,
+    const { state, replayed } = loadProducerState(
+      this.dir,
+      this.segments,
+      this._logStartOffset,
+      this.logEndOffset,
     );
-    let from = this._logStartOffset;
-    if (snapshot && BigInt(snapshot.offset) <= this.logEndOffset && BigInt(snapshot.offset) >= from) {
-      this.producers = ProducerState.fromSnapshot(snapshot);
-      from = BigInt(snapshot.offset);
-    }
-    let replayed = 0;
-    for (let i = this.segmentIndexFor(from); i < this.segments.length; i++) {
-      const segment = this.segments[i]!;
-      for (const at of segment.batchesFrom(0)) {
-        const { header } = at;
-        if (header.baseOffset < from) continue;
-        const lastOffset = header.baseOffset + BigInt(header.lastOffsetDelta);
-        if (isControl(header.attributes)) {
-          const commit = isCommitMarker(segment.readBatch(at));
-          this.producers.onMarker(header.producerId, header.producerEpoch, commit, header.baseOffset);
-        } else {
-          this.producers.onAppend(header, header.baseOffset, lastOffset);
-        }
-        replayed++;
-      }
-    }
-    this.producers.truncateBelow(this._logStartOffset);
-    if (replayed > 0) this.logger.debug({ replayed, from: from.toString() }, 'rebuilt producer state');
+    this.producers = state;
+    if (replayed > 0) this.logger.debug({ replayed }, 'rebuilt producer state');
   }
 
   private saveProducerState(): void {
-    this.producers.expire(Date.now(), PRODUCER_EXPIRATION_MS);
-    writeJsonAtomic(path.join(this.dir, PRODUCER_STATE_FILE), this.producers.snapshot(this.logEndOffset));
+    saveProducerState(this.dir, this.producers, this.logEndOffset);
   }
 
   private get active(): Segment {
@@ -362,49 +297,12 @@ export class PartitionLog {
    * The first offset whose record timestamp is at or after `timestamp`, with that timestamp; or
    * undefined when every record is older.
    */
-  async offsetForTimestamp(timestamp: number): Promise<{ offset: bigint; timestamp: number } | undefined> {
-    let from = this._logStartOffset;
-    for (;;) {
-      const candidate = this.firstBatchReaching(timestamp, from);
-      if (!candidate) return undefined;
-      const { header, batch } = candidate;
-      if (header.attributes & Attributes.LOG_APPEND_TIME) {
-        return { offset: this.maxOffset(header.baseOffset), timestamp: header.maxTimestamp };
-      }
-      try {
-        const records = await decodeRecords(batch);
-        const record = records.find((r) => r.timestamp >= timestamp && r.offset >= this._logStartOffset);
-        if (record) return { offset: record.offset, timestamp: record.timestamp };
-      } catch {
-        // A codec the broker cannot read: the batch is the best answer it has.
-        return { offset: this.maxOffset(header.baseOffset), timestamp: header.maxTimestamp };
-      }
-      from = header.baseOffset + BigInt(header.lastOffsetDelta) + 1n;
-    }
-  }
-
-  /**
-   * The first data batch ending at or after `from` whose max timestamp reaches `timestamp`, read
-   * whole. Synchronous on purpose: no segment can be closed or removed while it walks.
-   */
-  private firstBatchReaching(
-    timestamp: number,
-    from: bigint,
-  ): { header: BatchHeader; batch: Buffer } | undefined {
-    for (const segment of this.segments) {
-      if (segment.maxTimestamp < timestamp || segment.nextOffset <= from) continue;
-      for (const at of segment.batchesFrom(0)) {
-        const { header } = at;
-        if (header.maxTimestamp < timestamp || header.attributes & Attributes.CONTROL) continue;
-        if (header.baseOffset + BigInt(header.lastOffsetDelta) < from) continue;
-        return { header, batch: segment.readBatch(at) };
-      }
-    }
-    return undefined;
-  }
-
-  private maxOffset(offset: bigint): bigint {
-    return offset > this._logStartOffset ? offset : this._logStartOffset;
+  offsetForTimestamp(timestamp: number): Promise<{ offset: bigint; timestamp: number } | undefined> {
+    return offsetForTimestamp(
+      () => this.segments,
+      () => this._logStartOffset,
+      timestamp,
+    );
   }
 
   /** Moves the log start forward (DeleteRecords); whole segments below it are removed. */
@@ -488,14 +386,10 @@ export class PartitionLog {
 
   private saveState(): void {
     this.producers.truncateBelow(this._logStartOffset);
-    const state: PartitionState = {
-      formatVersion: STATE_FORMAT_VERSION,
-      logStartOffset: this._logStartOffset.toString(),
-      ...(this._cleanerCheckpoint === undefined
-        ? {}
-        : { firstDirtyOffset: this._cleanerCheckpoint.toString() }),
-    };
-    writeJsonAtomic(path.join(this.dir, STATE_FILE), state);
+    writePartitionState(this.dir, {
+      logStartOffset: this._logStartOffset,
+      cleanerCheckpoint: this._cleanerCheckpoint,
+    });
   }
 
   checkpoint(): void {
