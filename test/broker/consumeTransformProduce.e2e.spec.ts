@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnScript } from '../../src/broker/group/testing/spawnScript.js';
+import { spawnScript } from '../support/spawnScript.js';
 import { consumeAll } from '../support/consumeAll.js';
 import { startTestBroker, type TestBroker } from '../support/embeddedBroker.js';
 

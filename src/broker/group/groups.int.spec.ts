@@ -14,7 +14,8 @@ import {
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BrokerHandle, startBroker } from '../index.js';
-import { spawnScript } from './testing/spawnScript.js';
+import { spawnBroker } from '../../../test/support/brokerProcess.js';
+import { spawnScript } from '../../../test/support/spawnScript.js';
 
 /**
  * Consumer groups end to end: real KafkaJS consumers and admin against the embedded broker over
@@ -192,7 +193,11 @@ describe('consumer groups with KafkaJS', () => {
 
   it('a member killed without leaving is evicted after its session timeout', async () => {
     const topic = await newTopic();
-    const child = spawnScript('consumerProcess.ts', [broker.bootstrap, 'killed', topic]);
+    const child = spawnScript(path.join(import.meta.dirname, 'testing', 'consumerProcess.ts'), [
+      broker.bootstrap,
+      'killed',
+      topic,
+    ]);
     cleanups.push(() => child.kill());
     await child.waitForLine((line) => line.event === 'join');
     const received: Received[] = [];
@@ -280,11 +285,9 @@ describe('consumer groups with KafkaJS', () => {
 
   it('committed offsets survive a kill -9 of the broker and a restart', async () => {
     const dataDir = tempDir();
-    const child = spawnScript('brokerProcess.ts', [dataDir]);
-    cleanups.push(() => child.kill());
-    const { bootstrap } = (await child.waitForLine((line) => typeof line.bootstrap === 'string')) as {
-      bootstrap: string;
-    };
+    const child = await spawnBroker(dataDir, 0, ['--initial-rebalance-delay-ms', '0']);
+    cleanups.push(async () => void (await child.kill('SIGKILL')));
+    const { bootstrap } = child;
     const childAdmin = client('restart-admin', bootstrap).admin();
     await childAdmin.connect();
     const topic = await newTopic(childAdmin);
@@ -296,7 +299,7 @@ describe('consumer groups with KafkaJS', () => {
     const expected = partitions.map((p) => p.offset);
     expect(await committed('durable', topic, childAdmin)).toEqual(expected);
     await childAdmin.disconnect();
-    await child.kill();
+    await child.kill('SIGKILL');
 
     for (let restart = 0; restart < 2; restart++) {
       const restarted = await startBroker(brokerOptions(dataDir));

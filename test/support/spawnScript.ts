@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
-const root = path.resolve(import.meta.dirname, '../../../..');
+const root = path.resolve(import.meta.dirname, '../..');
 
 export interface ScriptProcess {
   readonly child: ChildProcess;
@@ -17,16 +17,12 @@ export interface ScriptProcess {
   kill(): Promise<void>;
 }
 
-/** Runs one of the TypeScript scripts beside this file in a child process. */
+/** Runs a TypeScript script (an absolute path) in a child process, collecting its JSON lines. */
 export function spawnScript(script: string, args: string[]): ScriptProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.resolve(import.meta.dirname, script), ...args],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lines: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
