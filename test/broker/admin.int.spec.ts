@@ -142,6 +142,60 @@ describe('KafkaJS admin against the embedded broker', () => {
     expect((await admin.fetchTopicOffsets('events'))[0]).toMatchObject({ low: '0', high: '1' });
   });
 
+  it("alters topic configs: the given set replaces the topic's own, and the log acts on it", async () => {
+    await admin.createTopics({
+      topics: [
+        { topic: 'altered', numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '1000' }] },
+      ],
+    });
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: 'altered',
+          configEntries: [{ name: 'max.message.bytes', value: '500' }],
+        },
+      ],
+    });
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: 'altered' }],
+    });
+    const entries = new Map(resources[0]!.configEntries.map((e) => [e.configName, e]));
+    expect(entries.get('max.message.bytes')).toMatchObject({ configValue: '500', isDefault: false });
+    // Left out of the new set: back to its default.
+    expect(entries.get('retention.ms')).toMatchObject({ configValue: '604800000', isDefault: true });
+    expect(t.broker.logs.get('altered')!.config.maxMessageBytes).toBe(500);
+    await expect(
+      admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          { type: ConfigResourceTypes.TOPIC, name: 'altered', configEntries: [{ name: 'nope', value: '1' }] },
+        ],
+      }),
+    ).rejects.toMatchObject({ type: 'INVALID_CONFIG' });
+    await admin.disconnect();
+    await t.restart();
+    admin = t.kafka('admin-test').admin();
+    await admin.connect();
+    expect(t.broker.logs.get('altered')!.config.maxMessageBytes).toBe(500);
+  });
+
+  it('adds partitions, and refuses to lower the count', async () => {
+    await admin.createTopics({ topics: [{ topic: 'growing', numPartitions: 2 }] });
+    await admin.createPartitions({ topicPartitions: [{ topic: 'growing', count: 5 }] });
+    expect((await admin.fetchTopicMetadata({ topics: ['growing'] })).topics[0]!.partitions).toHaveLength(5);
+    await expect(
+      admin.createPartitions({ topicPartitions: [{ topic: 'growing', count: 3 }] }),
+    ).rejects.toMatchObject({ type: 'INVALID_PARTITIONS' });
+    const producer = t.kafka().producer();
+    await producer.connect();
+    const [result] = await producer.send({ topic: 'growing', messages: [{ value: 'x', partition: 4 }] });
+    await producer.disconnect();
+    expect(result).toMatchObject({ partition: 4, baseOffset: '0' });
+  });
+
   it('finds offsets by timestamp', async () => {
     await admin.createTopics({ topics: [{ topic: 'timed', numPartitions: 1 }] });
     const producer = t.kafka().producer();

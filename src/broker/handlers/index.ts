@@ -1,3 +1,5 @@
+import { alterConfigsHandler } from './alterConfigs.js';
+import { createPartitionsHandler } from './createPartitions.js';
 import { addOffsetsToTxnHandler } from './addOffsetsToTxn.js';
 import { addPartitionsToTxnHandler } from './addPartitionsToTxn.js';
 import { endTxnHandler } from './endTxn.js';
@@ -50,4 +52,6 @@ export const handlers: readonly Handler[] = [
   addOffsetsToTxnHandler,
   endTxnHandler,
   txnOffsetCommitHandler,
+  alterConfigsHandler,
+  createPartitionsHandler,
 ] as Handler[];

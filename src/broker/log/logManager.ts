@@ -34,6 +34,7 @@ interface TopicMeta {
 export interface Topic {
   readonly name: string;
   readonly topicId: string;
+  readonly createdAt: number;
   readonly configs: TopicConfigValues;
   readonly config: TopicConfig;
   readonly partitions: readonly PartitionLog[];
@@ -58,6 +59,17 @@ export interface LogManagerOptions {
   /** Broker-level topic config defaults (e.g. { 'segment.bytes': '1048576' }). */
   topicDefaults: TopicConfigValues;
   logger: Logger;
+}
+
+/** Checks topic configs; throws INVALID_CONFIG for the first bad one. */
+function checkConfigs(configs: readonly { name: string; value: string | null }[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const { name, value } of configs) {
+    const error = checkTopicConfig(name, value);
+    if (error) throw new KafkaError(ErrorCode.INVALID_CONFIG, error);
+    values[name] = value!;
+  }
+  return values;
 }
 
 export class LogManager {
@@ -100,7 +112,14 @@ export class LogManager {
     const partitions = Array.from({ length: meta.partitions }, (_, p) =>
       PartitionLog.open(path.join(dir, String(p)), meta.name, p, config, this.options.logger),
     );
-    return { name: meta.name, topicId: meta.topicId, configs: meta.configs, config, partitions };
+    return {
+      name: meta.name,
+      topicId: meta.topicId,
+      createdAt: meta.createdAt,
+      configs: meta.configs,
+      config,
+      partitions,
+    };
   }
 
   get(name: string): Topic | undefined {
@@ -172,13 +191,7 @@ export class LogManager {
         );
       }
     }
-    const configs: Record<string, string> = {};
-    for (const { name, value } of request.configs ?? []) {
-      const error = checkTopicConfig(name, value);
-      if (error) throw new KafkaError(ErrorCode.INVALID_CONFIG, error);
-      configs[name] = value!;
-    }
-    return { partitions, configs };
+    return { partitions, configs: checkConfigs(request.configs ?? []) };
   }
 
   /** Creates a topic synchronously: when this returns, its partitions accept produce and fetch. */
@@ -200,6 +213,86 @@ export class LogManager {
     this.topics.set(meta.name, topic);
     this.options.logger.info({ topic: meta.name, partitions, configs }, 'created topic');
     return topic;
+  }
+
+  /**
+   * AlterConfigs: replaces the topic's configs; those left out return to their defaults. The
+   * partitions act on the new values at once.
+   */
+  alterConfigs(
+    name: string,
+    configs: readonly { name: string; value: string | null }[],
+    validateOnly: boolean,
+  ): void {
+    const topic = this.require(name);
+    const values = checkConfigs(configs);
+    if (validateOnly) return;
+    const config = resolveTopicConfig(values, this.options.topicDefaults);
+    for (const partition of topic.partitions) partition.updateConfig(config);
+    this.replace({ ...topic, configs: values, config });
+    this.options.logger.info({ topic: name, configs: values }, 'altered topic configs');
+  }
+
+  /** CreatePartitions: raises the partition count (it can never go down). */
+  createPartitions(
+    name: string,
+    count: number,
+    assignments: readonly number[][] | null,
+    validateOnly: boolean,
+  ): void {
+    const topic = this.require(name);
+    const current = topic.partitions.length;
+    if (count < current) {
+      throw new KafkaError(
+        ErrorCode.INVALID_PARTITIONS,
+        `Topic currently has ${current} partitions, which is higher than the requested ${count}.`,
+      );
+    }
+    if (count === current)
+      throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partitions.`);
+    if (
+      assignments &&
+      (assignments.length !== count - current ||
+        assignments.some((a) => a.length !== 1 || a[0] !== this.options.nodeId))
+    ) {
+      throw new KafkaError(
+        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        `Each new partition must be assigned to [${this.options.nodeId}]: this cluster has one broker`,
+      );
+    }
+    if (validateOnly) return;
+    const dir = path.join(this.topicsDir, name);
+    const added = Array.from({ length: count - current }, (_, i) =>
+      PartitionLog.open(
+        path.join(dir, String(current + i)),
+        name,
+        current + i,
+        topic.config,
+        this.options.logger,
+      ),
+    );
+    this.replace({ ...topic, partitions: [...topic.partitions, ...added] });
+    this.options.logger.info({ topic: name, from: current, to: count }, 'added partitions');
+  }
+
+  private require(name: string): Topic {
+    const topic = this.topics.get(name);
+    if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`);
+    return topic;
+  }
+
+  /** Persists a changed topic, then makes it the one served. */
+  private replace(topic: Topic): void {
+    const meta: TopicMeta = {
+      formatVersion: TOPIC_FORMAT_VERSION,
+      name: topic.name,
+      topicId: topic.topicId,
+      partitions: topic.partitions.length,
+      configs: { ...topic.configs },
+      createdAt: topic.createdAt,
+    };
+    writeJsonAtomic(path.join(this.topicsDir, topic.name, 'topic.json'), meta);
+    this.topics.set(topic.name, topic);
   }
 
   /** Deletes a topic and its data; committed offsets for it go too (see onTopicDeleted). */

@@ -1,7 +1,9 @@
 import type { Api } from '../api.js';
 import { AddOffsetsToTxn } from './addOffsetsToTxn.js';
 import { AddPartitionsToTxn } from './addPartitionsToTxn.js';
+import { AlterConfigs } from './alterConfigs.js';
 import { ApiVersions } from './apiVersions.js';
+import { CreatePartitions } from './createPartitions.js';
 import { CreateTopics } from './createTopics.js';
 import { DeleteGroups } from './deleteGroups.js';
 import { DeleteRecords } from './deleteRecords.js';
@@ -51,5 +53,7 @@ export const apisByKey: ReadonlyMap<number, Api> = new Map(
     AddOffsetsToTxn,
     EndTxn,
     TxnOffsetCommit,
+    AlterConfigs,
+    CreatePartitions,
   ].map((api) => [api.key, api as Api]),
 );
