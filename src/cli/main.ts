@@ -2,10 +2,12 @@
 import { Command } from 'commander';
 import { brokerCommand } from './brokerCommand.js';
 import { startCommand } from './startCommand.js';
+import { topologyCommand } from './topologyCommand.js';
 
 const program = new Command('kes').description('event sourcing and CQRS on Kafka').showHelpAfterError();
 brokerCommand(program);
 startCommand(program);
+topologyCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`kes: ${err instanceof Error ? err.message : String(err)}`);

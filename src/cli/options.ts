@@ -24,3 +24,16 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', on);
   });
 }
+
+/** Default Kafka bootstrap servers: KAFKA_BROKERS, else the embedded broker's address. */
+export const defaultBrokers = () => process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+/** Default schema registry URL: SCHEMA_REGISTRY_URL, else the embedded registry's address. */
+export const defaultRegistry = () => process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081';
+
+/** Splits a comma-separated broker list. */
+export const brokerList = (value: string) =>
+  value
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);

@@ -1,0 +1,10 @@
+export * from './topologySpec.js';
+export {
+  applyTopology,
+  formatPlan,
+  planTopology,
+  type ApplyOptions,
+  type TopologyPlan,
+} from './applyTopology.js';
+export { describeTopology } from './describeTopology.js';
+export { topologyMermaid } from './mermaid.js';
