@@ -1,0 +1,238 @@
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { ProcessorSpec } from '../topology/topologySpec.js';
+import { coPartitionedAssigner } from './coPartitionedAssigner.js';
+import type { Processor } from './processor.js';
+import { type ProcessingGuarantee, StreamTask, type TaskStore } from './streamTask.js';
+import { TaskState } from './taskState.js';
+
+/**
+ * Runs one processor of the topology in this instance: a KafkaJS consumer in the processor's
+ * group (`<applicationId>-<processor>`) with the co-partitioned assigner, and a StreamTask per
+ * partition number assigned to it. A new task restores its stores before it processes anything;
+ * its input partitions stay paused until then. Tasks of revoked partitions are closed (their
+ * stores stay on disk, so a later assignment restores only what it missed).
+ */
+
+export interface TaskResources {
+  readonly stores: readonly TaskStore[];
+  /** Brings the stores up to date with their changelogs. */
+  restore(): Promise<void>;
+}
+
+export interface ProcessorRunnerOptions {
+  readonly kafka: Kafka;
+  readonly applicationId: string;
+  readonly spec: ProcessorSpec;
+  readonly processor: Processor;
+  readonly guarantee: ProcessingGuarantee;
+  /** This instance's endpoint, advertised through the assigner (for interactive queries). */
+  readonly endpoint: string | null;
+  /** Opens a task's stores (restore runs later, through `restore`). */
+  readonly openTask: (partition: number) => Promise<TaskResources>;
+  readonly logger: Logger;
+  /** Records per transaction, at most. Default 1000. */
+  readonly maxRecordsPerTransaction?: number;
+  /** How long a fetch waits for more records (the pace of small transactions). Default 100 ms. */
+  readonly commitIntervalMs?: number;
+  readonly sessionTimeoutMs?: number;
+  readonly transactionTimeoutMs?: number;
+  /** Called after every committed chunk (metrics). */
+  readonly onProcessed?: (event: {
+    partition: number;
+    records: number;
+    failed: number;
+    durationMs: number;
+  }) => void;
+}
+
+interface TaskEntry {
+  resources?: TaskResources;
+  task?: StreamTask;
+  producer?: Producer;
+  ready: Promise<void>;
+}
+
+export class ProcessorRunner {
+  private consumer: Consumer | undefined;
+  private sharedProducer: Producer | undefined;
+  private readonly tasks = new Map<number, TaskEntry>();
+  private assignment: number[] = [];
+  private stopped = false;
+  private readonly groupId: string;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ProcessorRunnerOptions) {
+    this.groupId = `${options.applicationId}-${options.spec.name}`;
+    this.logger = options.logger.child({ processor: options.spec.name });
+  }
+
+  get name(): string {
+    return this.options.spec.name;
+  }
+
+  /** Partition numbers assigned to this instance. */
+  get assignedPartitions(): readonly number[] {
+    return this.assignment;
+  }
+
+  /** Whether every assigned task has restored its stores and is processing. */
+  get ready(): boolean {
+    return (
+      this.consumer !== undefined &&
+      [...this.tasks.values()].every((e) => e.task?.taskState === TaskState.Running)
+    );
+  }
+
+  async start(): Promise<void> {
+    const { kafka, spec, guarantee } = this.options;
+    if (guarantee === 'at_least_once') {
+      this.sharedProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await this.sharedProducer.connect();
+    }
+    const consumer = kafka.consumer({
+      groupId: this.groupId,
+      partitionAssigners: [
+        coPartitionedAssigner({ endpoint: this.options.endpoint, owned: () => [...this.tasks.keys()] }),
+      ],
+      readUncommitted: false,
+      maxWaitTimeInMs: this.options.commitIntervalMs ?? 100,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 10_000) / 4)),
+      retry: { retries: 10 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const partitions = new Set<number>();
+      for (const topic of spec.inputs)
+        for (const p of payload.memberAssignment[topic] ?? []) partitions.add(p);
+      void this.onAssignment([...partitions].sort((a, b) => a - b));
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...spec.inputs], fromBeginning: true });
+    await consumer.run({
+      autoCommit: guarantee === 'at_least_once',
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  private async onAssignment(partitions: number[]): Promise<void> {
+    this.assignment = partitions;
+    const keep = new Set(partitions);
+    const revoked = [...this.tasks.keys()].filter((p) => !keep.has(p));
+    for (const p of revoked) await this.closeTask(p);
+    for (const p of partitions) {
+      if (!this.tasks.has(p)) this.createTask(p);
+    }
+    this.logger.info({ partitions, revoked }, 'assigned');
+  }
+
+  private createTask(partition: number): void {
+    const entry = {} as TaskEntry;
+    entry.ready = (async () => {
+      const { kafka, spec, guarantee, applicationId } = this.options;
+      const resources = await this.options.openTask(partition);
+      entry.resources = resources;
+      let producer = this.sharedProducer;
+      if (guarantee === 'exactly_once') {
+        // One transactional id per task: the next owner of this partition fences this one.
+        producer = kafka.producer({
+          transactionalId: `${applicationId}-${spec.name}-${partition}`,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          transactionTimeout: this.options.transactionTimeoutMs ?? 60_000,
+        });
+        await producer.connect();
+        entry.producer = producer;
+      }
+      const task = new StreamTask({
+        processor: this.options.processor,
+        partition,
+        stores: resources.stores,
+        producer: producer!,
+        guarantee,
+        groupId: this.groupId,
+        deadLetterTopic: `${spec.name}.dlq`,
+        logger: this.logger,
+      });
+      entry.task = task;
+      task.transitionTo(TaskState.Restoring);
+      await resources.restore();
+      if (task.taskState !== TaskState.Restoring) return; // closed meanwhile
+      task.transitionTo(TaskState.Running);
+      this.logger.debug({ partition }, 'task restored');
+      this.resume(partition);
+    })();
+    this.tasks.set(partition, entry);
+    entry.ready.catch(async (err: unknown) => {
+      this.logger.error({ err, partition }, 'task failed to start; retrying');
+      await this.closeTask(partition);
+      setTimeout(() => {
+        if (!this.stopped && this.assignment.includes(partition) && !this.tasks.has(partition)) {
+          this.createTask(partition);
+        }
+      }, 1000).unref();
+    });
+  }
+
+  private async closeTask(partition: number): Promise<void> {
+    const entry = this.tasks.get(partition);
+    if (!entry) return;
+    this.tasks.delete(partition);
+    await entry.ready.catch(() => undefined);
+    if (entry.task) await entry.task.close();
+    else for (const store of entry.resources?.stores ?? []) await store.close();
+    await entry.producer?.disconnect().catch(() => undefined);
+  }
+
+  private pause(partition: number, topic: string): void {
+    this.consumer?.pause([{ topic, partitions: [partition] }]);
+  }
+
+  private resume(partition: number): void {
+    this.consumer?.resume(this.options.spec.inputs.map((topic) => ({ topic, partitions: [partition] })));
+  }
+
+  private async eachBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    const entry = this.tasks.get(batch.partition);
+    if (!entry?.task || entry.task.taskState !== TaskState.Running) {
+      // Not restored yet: read this batch again once the task runs.
+      this.pause(batch.partition, batch.topic);
+      this.consumer?.seek({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: batch.firstOffset() ?? '0',
+      });
+      return;
+    }
+    const chunkSize = this.options.maxRecordsPerTransaction ?? 1000;
+    for (let at = 0; at < batch.messages.length; at += chunkSize) {
+      if (!isRunning() || isStale() || this.stopped) return;
+      const chunk = batch.messages.slice(at, at + chunkSize);
+      const started = performance.now();
+      const result = await entry.task.process(batch.topic, chunk);
+      resolveOffset(chunk.at(-1)!.offset);
+      this.options.onProcessed?.({
+        partition: batch.partition,
+        records: result.records,
+        failed: result.failed,
+        durationMs: performance.now() - started,
+      });
+      await heartbeat();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.consumer?.disconnect();
+    for (const p of [...this.tasks.keys()]) await this.closeTask(p);
+    await this.sharedProducer?.disconnect();
+  }
+}
