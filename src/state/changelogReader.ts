@@ -110,9 +110,8 @@ export class ChangelogReader implements ChangelogSource {
     try {
       all = await this.admin.fetchTopicOffsets(topic);
     } catch (err) {
-      if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+      if (isUnknownTopic(err))
         throw new StateError('UNKNOWN_PARTITION', `${topic}-${partition}`, { cause: err });
-      }
       throw err;
     }
     const found = all.find((p) => p.partition === partition);
@@ -142,6 +141,8 @@ export class ChangelogReader implements ChangelogSource {
         reject,
       };
     });
+    // The caller gets `done` only after subscribing; a close before then must not count as unhandled.
+    done.catch(() => {});
     // Registered before subscribing, so that any join from here on starts it.
     this.reads.set(key, read);
     const joins = this.joins;
@@ -249,7 +250,9 @@ export class ChangelogReader implements ChangelogSource {
     if (next <= read.fetched) return;
     let records: ChangelogRecord[];
     try {
-      records = batch.messages.filter((m) => BigInt(m.offset) >= read.fetched).map((m) => toRecord(read, m));
+      records = batch.messages
+        .filter((m) => BigInt(m.offset) >= read.fetched && BigInt(m.offset) < read.to)
+        .map((m) => toRecord(read, m));
     } catch (err) {
       this.settle(read, err);
       return;
@@ -266,12 +269,14 @@ export class ChangelogReader implements ChangelogSource {
     if (next > read.fetched) this.handOver(read, [], next);
   }
 
+  /** Queues records for onRecords; what lies at or beyond the read's end was left out. */
   private handOver(
     read: ActiveRead,
     records: ChangelogRecord[],
-    next: bigint,
+    fetchedUpTo: bigint,
     heartbeat?: () => Promise<void>,
   ): void {
+    const next = fetchedUpTo < read.to ? fetchedUpTo : read.to;
     read.fetched = next;
     if (next >= read.to) this.stopFetching(read.topic, read.partition);
     read.queue = read.queue
@@ -333,4 +338,11 @@ function toRecord(read: ActiveRead, message: KafkaMessage): ChangelogRecord {
     );
   }
   return { offset: BigInt(message.offset), key: message.key.toString('utf8'), value: message.value };
+}
+
+function isUnknownTopic(error: unknown): boolean {
+  for (let e = error as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+  }
+  return false;
 }

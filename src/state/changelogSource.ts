@@ -18,7 +18,7 @@ export interface ChangelogReadRequest {
   readonly partition: number;
   /** The first offset to read. */
   readonly from: bigint;
-  /** Reading ends once every offset below this one has been handed over. */
+  /** Reading ends once every offset below this one has been handed over; records from it on are left out. */
   readonly to: bigint;
   /** The most records handed over in one call. */
   readonly maxRecords: number;
