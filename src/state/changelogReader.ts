@@ -103,16 +103,18 @@ export class ChangelogReader implements ChangelogSource {
     return reader;
   }
 
-  /** The partition's log start and its end for read_committed (ListOffsets asks KafkaJS's default, READ_COMMITTED). */
+  /**
+   * The partition's log start, and its end as read_committed sees it: KafkaJS's ListOffsets asks
+   * with isolation level READ_COMMITTED unless told otherwise, so the end is the last stable offset.
+   */
   async offsets(topic: string, partition: number): Promise<ChangelogOffsets> {
     this.checkUsable();
     let all: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
     try {
       all = await this.admin.fetchTopicOffsets(topic);
     } catch (err) {
-      if (isUnknownTopic(err))
-        throw new StateError('UNKNOWN_PARTITION', `${topic}-${partition}`, { cause: err });
-      throw err;
+      if (!isUnknownTopic(err)) throw err;
+      throw new StateError('UNKNOWN_PARTITION', `${topic}-${partition}`, { cause: err });
     }
     const found = all.find((p) => p.partition === partition);
     if (!found) throw new StateError('UNKNOWN_PARTITION', `${topic}-${partition}`);
@@ -159,8 +161,8 @@ export class ChangelogReader implements ChangelogSource {
   /** Ends every read in progress (they reject with CLOSED) and disconnects. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      for (const read of [...this.reads.values()])
-        this.settle(read, new StateError('CLOSED', 'changelog reader'));
+      const closed = new StateError('CLOSED', 'changelog reader');
+      for (const read of [...this.reads.values()]) this.settle(read, closed);
       await this.membership;
       await this.consumer.disconnect();
       await this.admin.disconnect();
@@ -288,7 +290,8 @@ export class ChangelogReader implements ChangelogSource {
           const nextOffset = last ? next : chunk.at(-1)!.offset + 1n;
           await read.onRecords(chunk, nextOffset);
           read.applied = nextOffset;
-          // A long batch must not cost the group membership; errors show again on KafkaJS's own heartbeat.
+          // A long batch must not cost the group membership. A heartbeat error (a rebalance)
+          // shows again on KafkaJS's own heartbeat after the batch, which then rejoins.
           if (!last) await heartbeat?.().catch(() => {});
         }
         if (read.applied >= read.to) this.settle(read);

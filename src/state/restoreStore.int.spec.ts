@@ -6,6 +6,7 @@ import { ChangelogReader } from './changelogReader.js';
 import type { KeyValueStore } from './keyValueStore.js';
 import { LevelKeyValueStore } from './levelKeyValueStore.js';
 import { type RestoreProgress, restoreStore } from './restoreStore.js';
+import { TransactionalStore } from './transactionalStore.js';
 import {
   appendChanges,
   type Change,
@@ -201,6 +202,47 @@ describe('restoreStore from Kafka', () => {
     expect(result).toMatchObject({ restored: 0, startOffset: 1n, endOffset: 3n });
     expect(await contents(store)).toEqual({ a: '1' });
     expect(await store.checkpoint()).toBe(3n);
+  });
+
+  it('rebuilds what a task wrote through a TransactionalStore and its changelog transactions', async () => {
+    const topic = await newChangelog();
+    const producer = kafka.producer({
+      transactionalId: `${topic}-task`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    const live = await openStore('live');
+    const tx = new TransactionalStore(live);
+    for (let round = 0; round < 8; round++) {
+      for (let i = 0; i < 25; i++) {
+        const key = `order-${(round * 7 + i) % 40}`;
+        if (i % 6 === 5) tx.delete(key);
+        else tx.put(key, Buffer.from(`r${round}-${i}`));
+      }
+      const writes = tx.pendingWrites();
+      const kafkaTx = await producer.transaction();
+      const [meta] = await kafkaTx.send({
+        topic,
+        messages: writes.map(({ key, value }) => ({ key, value, partition: 0 })),
+      });
+      if (round === 3) {
+        await kafkaTx.abort();
+        tx.abort();
+      } else {
+        await kafkaTx.commit();
+        await tx.commit(BigInt(meta!.baseOffset!) + BigInt(writes.length));
+      }
+    }
+    await producer.disconnect();
+
+    const rebuilt = await openStore('rebuilt');
+    await restore(rebuilt, topic);
+    expect(await contents(rebuilt)).toEqual(await contents(live));
+    // The live store's checkpoint sits on the last commit marker; its restore moves past it.
+    const caughtUp = await restore(live, topic);
+    expect(caughtUp.restored).toBe(0);
+    expect(await live.checkpoint()).toBe(await rebuilt.checkpoint());
   });
 
   it('clears the store and restores everything when its checkpoint is beyond the end', async () => {
