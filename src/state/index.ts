@@ -4,7 +4,7 @@ export { LevelKeyValueStore } from './levelKeyValueStore.js';
 export { TransactionalStore } from './transactionalStore.js';
 export { TypedStore, jsonStore } from './typedStore.js';
 export { type ValueCodec, bufferCodec, jsonCodec, stringCodec } from './valueCodec.js';
-export { compareKeys } from './keyOrder.js';
+export { type Bound, checkKey, compareKeys, inRange, type KeyRange, keyRange } from './keyOrder.js';
 export type {
   ChangelogOffsets,
   ChangelogReadRequest,
