@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { brokerCommand } from './brokerCommand.js';
+import { registryCommand } from './registryCommand.js';
 import { startCommand } from './startCommand.js';
 import { topologyCommand } from './topologyCommand.js';
 
 const program = new Command('kes').description('event sourcing and CQRS on Kafka').showHelpAfterError();
 brokerCommand(program);
+registryCommand(program);
 startCommand(program);
 topologyCommand(program);
 

@@ -1,0 +1,17 @@
+import { type logCreator, logLevel } from 'kafkajs';
+import type { Logger } from 'pino';
+
+/**
+ * Routes KafkaJS's log lines to pino. KafkaJS reports routine group and connection events at
+ * info, which are debug detail for the registry; its errors are often retried, so they are warnings.
+ */
+export function kafkaLogCreator(logger: Logger): logCreator {
+  const child = logger.child({ component: 'kafkajs' });
+  return () =>
+    ({ level, log }) => {
+      const { message, ...fields } = log;
+      if (level === logLevel.ERROR || level === logLevel.WARN) child.warn(fields, message);
+      else if (level === logLevel.INFO) child.debug(fields, message);
+      else child.trace(fields, message);
+    };
+}
