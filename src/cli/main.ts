@@ -2,12 +2,14 @@
 import { Command } from 'commander';
 import { brokerCommand } from './brokerCommand.js';
 import { registryCommand } from './registryCommand.js';
+import { schemasCommand } from './schemasCommand.js';
 import { startCommand } from './startCommand.js';
 import { topologyCommand } from './topologyCommand.js';
 
 const program = new Command('kes').description('event sourcing and CQRS on Kafka').showHelpAfterError();
 brokerCommand(program);
 registryCommand(program);
+schemasCommand(program);
 startCommand(program);
 topologyCommand(program);
 

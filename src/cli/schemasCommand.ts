@@ -1,0 +1,41 @@
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { Command } from 'commander';
+import { checkSchemas, formatCheckReport } from '../serde/checkSchemas.js';
+import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog } from '../serde/loadSchemaCatalog.js';
+import { Serde } from '../serde/serde.js';
+import { defaultRegistry } from './options.js';
+
+/** `kes schemas register|check`: the project's schemas against a schema registry. */
+export function schemasCommand(program: Command): void {
+  const schemas = program.command('schemas').description("register or check the project's Avro schemas");
+  const registryOption = '--registry <url>';
+  const registryHelp = 'schema registry URL (default: SCHEMA_REGISTRY_URL, else http://127.0.0.1:8081)';
+  const dirHelp = 'schemas directory';
+
+  schemas
+    .command('register')
+    .description('register every schema version under its subjects <topic>-<full name>, BACKWARD_TRANSITIVE')
+    .option(registryOption, registryHelp)
+    .option('--dir <dir>', dirHelp, DEFAULT_SCHEMAS_DIR)
+    .action(async (opts: { registry?: string; dir: string }) => {
+      const url = opts.registry ?? defaultRegistry();
+      const serde = new Serde({
+        registry: new SchemaRegistry({ host: url, clientId: 'kes-schemas' }),
+        catalog: loadSchemaCatalog(opts.dir),
+      });
+      const registered = await serde.registerAll();
+      for (const r of registered) console.log(`  ${r.subject} v${r.version}: id ${r.id}`);
+      console.log(`${registered.length} schemas registered in ${url}`);
+    });
+
+  schemas
+    .command('check')
+    .description('report whether changed schemas are compatible with what the registry holds (exit 1 if not)')
+    .option(registryOption, registryHelp)
+    .option('--dir <dir>', dirHelp, DEFAULT_SCHEMAS_DIR)
+    .action(async (opts: { registry?: string; dir: string }) => {
+      const report = await checkSchemas(loadSchemaCatalog(opts.dir), opts.registry ?? defaultRegistry());
+      console.log(formatCheckReport(report));
+      if (!report.ok) process.exitCode = 1;
+    });
+}

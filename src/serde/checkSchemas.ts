@@ -1,0 +1,160 @@
+import { checkCompatibility } from '../registry/compatibility.js';
+import type { SchemaCatalog } from './schemaCatalog.js';
+
+export type CheckStatus = 'registered' | 'compatible' | 'new' | 'incompatible';
+
+export interface CheckLine {
+  subject: string;
+  /** The catalog version checked. */
+  version: number;
+  status: CheckStatus;
+  detail: string;
+}
+
+export interface CheckReport {
+  registryUrl: string;
+  lines: CheckLine[];
+  /** False when any schema is incompatible. */
+  ok: boolean;
+}
+
+type Fetch = typeof fetch;
+
+/**
+ * Checks every version of every schema in the catalog against a registry, without registering
+ * anything: a version is `registered` (the registry has it), `compatible` (registering it would
+ * succeed: it reads every registered version), `new` (its subject does not exist yet) or
+ * `incompatible`. The catalog's own history is also checked, BACKWARD_TRANSITIVE, before any
+ * registry is asked.
+ */
+export async function checkSchemas(
+  catalog: SchemaCatalog,
+  registryUrl: string,
+  fetchImpl: Fetch = fetch,
+): Promise<CheckReport> {
+  const client = new RegistryHttp(registryUrl, fetchImpl);
+  const lines: CheckLine[] = [];
+  for (const { subject, type } of catalog.subjects()) {
+    const registeredVersions = await client.versions(subject);
+    for (const [index, { version, text }] of type.versions.entries()) {
+      const history = type.versions.slice(0, index).map((v) => ({ version: v.version, schema: v.text }));
+      const local = checkCompatibility('BACKWARD_TRANSITIVE', text, history);
+      if (local.length > 0) {
+        lines.push({
+          subject,
+          version,
+          status: 'incompatible',
+          detail: `against its history: ${describe(local)}`,
+        });
+        continue;
+      }
+      if (registeredVersions === undefined) {
+        lines.push({ subject, version, status: 'new', detail: 'subject not registered yet' });
+        continue;
+      }
+      const found = await client.lookup(subject, text);
+      if (found) {
+        lines.push({
+          subject,
+          version,
+          status: 'registered',
+          detail: `version ${found.version}, id ${found.id}`,
+        });
+        continue;
+      }
+      const problems: string[] = [];
+      for (const registered of registeredVersions) {
+        const messages = await client.incompatibilities(subject, registered, text);
+        if (messages) problems.push(`cannot be registered over version ${registered}: ${describe(messages)}`);
+      }
+      lines.push(
+        problems.length > 0
+          ? { subject, version, status: 'incompatible', detail: problems.join('; ') }
+          : { subject, version, status: 'compatible', detail: 'not registered yet' },
+      );
+    }
+  }
+  return { registryUrl, lines, ok: lines.every((l) => l.status !== 'incompatible') };
+}
+
+/** The report as the CLI prints it. */
+export function formatCheckReport(report: CheckReport): string {
+  const out = [`schemas checked against ${report.registryUrl}`];
+  for (const line of report.lines) {
+    const status = line.status === 'incompatible' ? 'INCOMPATIBLE' : line.status;
+    out.push(`  ${status.padEnd(13)} ${line.subject} v${line.version}: ${line.detail}`);
+  }
+  const bad = report.lines.filter((l) => l.status === 'incompatible').length;
+  out.push(
+    bad === 0
+      ? `${report.lines.length} schemas, all compatible`
+      : `${report.lines.length} schemas, ${bad} incompatible`,
+  );
+  return out.join('\n');
+}
+
+/** The messages of a compatibility answer, shortened to their descriptions. */
+function describe(messages: string[]): string {
+  const descriptions = messages
+    .map((m) => /description:'(.*)'\}$/s.exec(m)?.[1])
+    .filter((d): d is string => d !== undefined);
+  return (descriptions.length > 0 ? descriptions : messages).join('; ');
+}
+
+/** The few registry calls the check needs, over fetch (the Confluent REST API). */
+class RegistryHttp {
+  constructor(
+    private readonly url: string,
+    private readonly fetchImpl: Fetch,
+  ) {}
+
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.url.replace(/\/$/, '')}${path}`, {
+        method,
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new Error(`cannot reach the schema registry at ${this.url}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    const json: unknown = await response.json().catch(() => undefined);
+    return { status: response.status, json };
+  }
+
+  private fail(what: string, status: number, json: unknown): never {
+    const message = (json as { message?: string } | undefined)?.message ?? `HTTP ${status}`;
+    throw new Error(`${what}: ${message}`);
+  }
+
+  /** The subject's registered versions; undefined if the subject does not exist. */
+  async versions(subject: string): Promise<number[] | undefined> {
+    const { status, json } = await this.call('GET', `/subjects/${encodeURIComponent(subject)}/versions`);
+    if (status === 404) return undefined;
+    if (status !== 200) this.fail(`listing the versions of ${subject}`, status, json);
+    return json as number[];
+  }
+
+  async lookup(subject: string, schema: string): Promise<{ version: number; id: number } | undefined> {
+    const { status, json } = await this.call('POST', `/subjects/${encodeURIComponent(subject)}`, { schema });
+    if (status === 404) return undefined;
+    if (status !== 200) this.fail(`looking up a schema of ${subject}`, status, json);
+    return json as { version: number; id: number };
+  }
+
+  /** The messages explaining why `schema` is incompatible with a version; undefined if it is compatible. */
+  async incompatibilities(subject: string, version: number, schema: string): Promise<string[] | undefined> {
+    const path = `/compatibility/subjects/${encodeURIComponent(subject)}/versions/${version}?verbose=true`;
+    const { status, json } = await this.call('POST', path, { schema });
+    if (status !== 200) this.fail(`checking ${subject} against version ${version}`, status, json);
+    const answer = json as { is_compatible: boolean; messages?: string[] };
+    return answer.is_compatible ? undefined : (answer.messages ?? []);
+  }
+}

@@ -1,0 +1,147 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBroker, type TestBroker } from '../../test/support/embeddedBroker.js';
+import { startTestRegistry } from '../../test/support/embeddedRegistry.js';
+import type { RegistryHandle } from '../registry/index.js';
+import { Serde } from './serde.js';
+import { encodeWire } from './wireFormat.js';
+
+let broker: TestBroker;
+let registry: RegistryHandle;
+let serde: Serde;
+
+beforeAll(async () => {
+  broker = await startTestBroker();
+  registry = await startTestRegistry(broker);
+  serde = new Serde({ registry: new SchemaRegistry({ host: registry.url }) });
+});
+afterAll(async () => {
+  await registry.close();
+  await broker.stop();
+});
+
+const json = async (p: string) => (await fetch(`${registry.url}${p}`)).json();
+
+/** A sample value of every record type, as the processors will write them. */
+const samples: [topic: string, type: string, value: Record<string, unknown>][] = [
+  ['stock.commands', 'kes.stock.AddProduct', { productId: 'p-1', name: 'Lamp', initialStock: 5 }],
+  [
+    'stock.commands',
+    'kes.stock.ReserveStock',
+    { productId: 'p-1', quantity: 2, orderId: 'o-1', lineNumber: 0 },
+  ],
+  [
+    'stock.events',
+    'kes.stock.StockReservationRejected',
+    {
+      productId: 'p-2',
+      requested: 9,
+      orderId: 'o-1',
+      lineNumber: 1,
+      available: 3,
+      reason: 'INSUFFICIENT_STOCK',
+    },
+  ],
+  [
+    'orders.commands',
+    'kes.orders.PlaceOrder',
+    {
+      orderId: 'o-1',
+      customerId: 'c-1',
+      customerName: 'Ada',
+      items: [{ productId: 'p-1', quantity: 2, unitPrice: 1250 }],
+    },
+  ],
+  [
+    'orders.events',
+    'kes.orders.OrderShipped',
+    { orderId: 'o-1', carrier: 'DHL', trackingCode: 'JD0001', shippedAt: 1717236000000 },
+  ],
+  [
+    'invoices.commands',
+    'kes.invoices.IssueInvoice',
+    {
+      invoiceId: 'inv-o-1',
+      orderId: 'o-1',
+      amount: 2500,
+      currency: 'EUR',
+      invoiceUrl: 'https://invoices.example/o-1.pdf',
+    },
+  ],
+  [
+    'kes.command-results',
+    'kes.common.CommandResult',
+    {
+      commandId: 'cmd-1',
+      commandType: 'kes.orders.PlaceOrder',
+      aggregateId: 'o-1',
+      status: 'ACCEPTED',
+      version: 1,
+      eventCount: 1,
+      position: { topic: 'orders.events', partition: 3, offset: 42 },
+      rejection: null,
+      processedAt: 1717236000000,
+    },
+  ],
+];
+
+describe('Serde against the embedded registry', () => {
+  it('registers every schema version under <topic>-<full name> with BACKWARD_TRANSITIVE', async () => {
+    const registered = await serde.registerAll();
+    expect(registered).toHaveLength(25);
+    const orderPlaced = registered.filter((r) => r.subject === 'orders.events-kes.orders.OrderPlaced');
+    expect(orderPlaced.map((r) => r.version)).toEqual([1, 2]);
+    expect(await json('/subjects/orders.events-kes.orders.OrderPlaced/versions')).toEqual([1, 2]);
+    expect(await json('/config/stock.events-kes.stock.StockReserved')).toEqual({
+      compatibilityLevel: 'BACKWARD_TRANSITIVE',
+    });
+    // Registering again changes nothing.
+    expect(await serde.registerAll()).toEqual(registered);
+    expect(await json('/subjects/orders.events-kes.orders.OrderPlaced/versions')).toEqual([1, 2]);
+  });
+
+  it.each(samples)('encodes and decodes %s %s', async (topic, type, value) => {
+    const encoded = await serde.encode(topic, type, value);
+    expect(encoded[0]).toBe(0);
+    const decoded = await serde.decode(encoded);
+    expect(decoded.type).toBe(type);
+    expect(decoded.value).toEqual(value);
+  });
+
+  it('fills defaults when encoding (currency of an invoice)', async () => {
+    const { currency: _currency, ...withoutCurrency } = samples[5]![2];
+    const decoded = await serde.decode(
+      await serde.encode('invoices.commands', 'kes.invoices.IssueInvoice', withoutCurrency),
+    );
+    expect(decoded.value.currency).toBe('EUR');
+  });
+
+  it('refuses a type on a topic it does not travel on', async () => {
+    await expect(serde.encode('stock.events', 'kes.orders.OrderPlaced', {})).rejects.toThrow(
+      'kes.orders.OrderPlaced is not a record type of stock.events',
+    );
+  });
+
+  it('decodes golden v1 OrderPlaced events framed with the id registered for version 1', async () => {
+    const golden = JSON.parse(
+      fs.readFileSync(path.join(import.meta.dirname, 'golden/OrderPlaced.v1.json'), 'utf8'),
+    ) as { cases: { avro: string; expected: Record<string, unknown> }[] };
+    const v1 = (await json('/subjects/orders.events-kes.orders.OrderPlaced/versions/1')) as { id: number };
+    for (const c of golden.cases) {
+      const decoded = await serde.decode(encodeWire(v1.id, Buffer.from(c.avro, 'hex')));
+      expect(decoded).toMatchObject({ writerVersion: 1, version: 2 });
+      expect(decoded.value).toEqual(c.expected);
+    }
+  });
+
+  it('reads values other Confluent clients wrote (the registry client encoding with the id)', async () => {
+    const client = new SchemaRegistry({ host: registry.url });
+    const id = (await json('/subjects/stock.commands-kes.stock.AddProduct/versions/latest')) as {
+      id: number;
+    };
+    const encoded = await client.encode(id.id, { productId: 'p-7', name: 'Desk', initialStock: 1 });
+    expect((await serde.decode(encoded)).value).toEqual({ productId: 'p-7', name: 'Desk', initialStock: 1 });
+  });
+});

@@ -1,0 +1,96 @@
+import { COMPATIBILITY, type SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type avsc from 'avsc';
+import { domainUpcasters } from './domainUpcasters.js';
+import { loadSchemaCatalog } from './loadSchemaCatalog.js';
+import { type DecodedRecord, RecordDecoder } from './recordDecoder.js';
+import { type SchemaCatalog, subjectName } from './schemaCatalog.js';
+import type { RecordValue, Upcasters } from './upcasters.js';
+
+export interface SerdeOptions {
+  /** A @kafkajs/confluent-schema-registry client for the registry (embedded or Confluent's). */
+  registry: SchemaRegistry;
+  /** Default: the project's `schemas/`. */
+  catalog?: SchemaCatalog;
+  /** Default: the reference domain's upcasters. */
+  upcasters?: Upcasters;
+}
+
+export interface RegisteredSchema {
+  subject: string;
+  /** The catalog version registered. */
+  version: number;
+  /** The registry's id for it. */
+  id: number;
+}
+
+/**
+ * Record values in Confluent's wire format, through @kafkajs/confluent-schema-registry. Each
+ * record type has a subject per topic, `<topic>-<full name>`, with compatibility
+ * BACKWARD_TRANSITIVE: the newest schema reads every event ever written, which replay needs.
+ * Encoding writes with the current schema; decoding reads any registered writer schema into the
+ * current one (see RecordDecoder).
+ */
+export class Serde {
+  readonly catalog: SchemaCatalog;
+  readonly decoder: RecordDecoder;
+  private readonly registry: SchemaRegistry;
+  private readonly ids = new Map<string, Promise<number>>();
+
+  constructor(options: SerdeOptions) {
+    this.registry = options.registry;
+    this.catalog = options.catalog ?? loadSchemaCatalog();
+    this.decoder = new RecordDecoder(
+      this.catalog,
+      options.upcasters ?? domainUpcasters(),
+      async (id) => (await this.registry.getSchema(id)) as unknown as avsc.Type,
+    );
+  }
+
+  /**
+   * Registers every version of every schema in the catalog, oldest first, under its subjects
+   * with BACKWARD_TRANSITIVE. Registering what is registered already changes nothing.
+   */
+  async registerAll(): Promise<RegisteredSchema[]> {
+    const registered: RegisteredSchema[] = [];
+    for (const { subject, type } of this.catalog.subjects()) {
+      for (const { version, text } of type.versions) {
+        const { id } = await this.registry.register(
+          { type: SchemaType.AVRO, schema: text },
+          { subject, compatibility: COMPATIBILITY.BACKWARD_TRANSITIVE },
+        );
+        registered.push({ subject, version, id });
+      }
+      this.ids.set(subject, Promise.resolve(registered.at(-1)!.id));
+    }
+    return registered;
+  }
+
+  /** The registry id of a type's current schema on a topic (looked up once, then cached). */
+  schemaId(topic: string, typeName: string): Promise<number> {
+    const subject = subjectName(topic, typeName);
+    let id = this.ids.get(subject);
+    if (!id) {
+      const type = this.catalog.get(typeName);
+      if (!type || !type.topics.includes(topic)) {
+        return Promise.reject(new Error(`${typeName} is not a record type of ${topic}`));
+      }
+      id = this.registry.getRegistryIdBySchema(subject, {
+        type: SchemaType.AVRO,
+        schema: type.versions.at(-1)!.text,
+      });
+      id.catch(() => this.ids.delete(subject)).catch(() => undefined);
+      this.ids.set(subject, id);
+    }
+    return id;
+  }
+
+  /** Encodes a value of a record type for a topic with the type's current schema. */
+  async encode(topic: string, typeName: string, value: RecordValue): Promise<Buffer> {
+    return this.registry.encode(await this.schemaId(topic, typeName), value);
+  }
+
+  /** Decodes a value into its type's current schema, upcasters applied. */
+  decode(buffer: Buffer): Promise<DecodedRecord> {
+    return this.decoder.decode(buffer);
+  }
+}
