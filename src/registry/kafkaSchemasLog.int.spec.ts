@@ -3,6 +3,37 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consumeAll } from '../../test/support/consumeAll.js';
 import { startTestBroker, type TestBroker } from '../../test/support/embeddedBroker.js';
 import { startTestRegistry } from '../../test/support/embeddedRegistry.js';
+import pino from 'pino';
+import { KafkaSchemasLog } from './kafkaSchemasLog.js';
+import { schemasLogContract } from './testing/schemasLogContract.js';
+
+schemasLogContract('KafkaSchemasLog', async () => {
+  const contractBroker = await startTestBroker();
+  const producer = contractBroker.kafka().producer();
+  let created = false;
+  return {
+    open: () =>
+      new KafkaSchemasLog({
+        brokers: [contractBroker.broker.bootstrap],
+        topic: '_schemas',
+        clientId: 'kes-registry-test',
+        initTimeoutMs: 30_000,
+        writeTimeoutMs: 10_000,
+        logger: pino({ level: process.env.KES_TEST_LOG_LEVEL ?? 'silent' }),
+      }),
+    async writeRaw(key, value) {
+      if (!created) {
+        await producer.connect();
+        created = true;
+      }
+      await producer.send({ topic: '_schemas', messages: [{ key, value }] });
+    },
+    async close() {
+      if (created) await producer.disconnect();
+      await contractBroker.stop();
+    },
+  };
+});
 
 let broker: TestBroker;
 beforeEach(async () => {
