@@ -59,6 +59,7 @@ export class ProcessorRunner {
   private readonly tasks = new Map<number, TaskEntry>();
   private assignment: number[] = [];
   private stopped = false;
+  private joined = false;
   private readonly groupId: string;
   private readonly logger: Logger;
 
@@ -106,6 +107,7 @@ export class ProcessorRunner {
       const partitions = new Set<number>();
       for (const topic of spec.inputs)
         for (const p of payload.memberAssignment[topic] ?? []) partitions.add(p);
+      this.joined = true;
       void this.onAssignment([...partitions].sort((a, b) => a - b));
     });
     await consumer.connect();
@@ -182,7 +184,7 @@ export class ProcessorRunner {
     this.tasks.delete(partition);
     await entry.ready.catch(() => undefined);
     if (entry.task) await entry.task.close();
-    else for (const store of entry.resources?.stores ?? []) await store.close();
+    else for (const store of entry.resources?.stores ?? []) await store.transaction.store.close();
     await entry.producer?.disconnect().catch(() => undefined);
   }
 

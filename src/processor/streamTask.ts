@@ -1,27 +1,15 @@
 import type { KafkaMessage, Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { RangeOptions, StoreWrite } from '../state/keyValueStore.js';
+import type { TransactionalStore } from '../state/transactionalStore.js';
 import type { KesRecord, OutputRecord } from './kesRecord.js';
 import type { Processor, ProcessorContext, StoreAccess } from './processor.js';
-import { RecordScope } from './recordScope.js';
+import { recordScope } from './recordScope.js';
 import { checkTaskTransition, TaskState } from './taskState.js';
 
-/**
- * What a task needs of each of its stores for one transaction: reads that see the transaction's
- * own writes, buffered writes, and commit (apply, with the changelog offset they bring the store
- * to) or abort (drop).
- */
+/** A task's store: its transaction-wide view, and the compacted topic its writes are logged to. */
 export interface TaskStore {
-  readonly name: string;
   readonly changelog: string;
-  get(key: string): Promise<Buffer | undefined>;
-  put(key: string, value: Buffer): void;
-  delete(key: string): void;
-  range(options?: RangeOptions): AsyncIterable<[string, Buffer]>;
-  pendingWrites(): StoreWrite[];
-  commit(checkpoint: bigint | undefined): Promise<void>;
-  abort(): void;
-  close(): Promise<void>;
+  readonly transaction: TransactionalStore;
 }
 
 export type ProcessingGuarantee = 'exactly_once' | 'at_least_once';
@@ -70,7 +58,7 @@ export class StreamTask {
 
   constructor(private readonly options: StreamTaskOptions) {
     this.id = `${options.processor.name}-${options.partition}`;
-    this.stores = new Map(options.stores.map((s) => [s.name, s]));
+    this.stores = new Map(options.stores.map((s) => [s.transaction.name, s]));
   }
 
   get taskState(): TaskState {
@@ -97,7 +85,7 @@ export class StreamTask {
     let failed = 0;
     for (const message of messages) {
       const record = toRecord(topic, partition, message);
-      const scopes = new Map<string, RecordScope>();
+      const scopes = new Map<string, TransactionalStore>();
       const forwarded: OutputRecord[] = [];
       const context: ProcessorContext = {
         partition,
@@ -106,7 +94,7 @@ export class StreamTask {
       };
       try {
         await processor.process(record, context);
-        for (const scope of scopes.values()) scope.apply();
+        for (const scope of scopes.values()) await scope.commit();
         outputs.push(...forwarded);
       } catch (err) {
         failed++;
@@ -123,7 +111,10 @@ export class StreamTask {
         }
       }
     }
-    const changelog = [...this.stores.values()].map((store) => ({ store, writes: store.pendingWrites() }));
+    const changelog = [...this.stores.values()].map((store) => ({
+      store,
+      writes: store.transaction.pendingWrites(),
+    }));
     for (const { store, writes } of changelog) {
       for (const w of writes) outputs.push({ topic: store.changelog, key: w.key, value: w.value, partition });
     }
@@ -132,24 +123,24 @@ export class StreamTask {
     try {
       sent = await this.send(outputs, topic, last + 1n);
     } catch (err) {
-      for (const store of this.stores.values()) store.abort();
+      for (const store of this.stores.values()) store.transaction.abort();
       throw err;
     }
     for (const { store, writes } of changelog) {
       const meta = sent.find((m) => m.topicName === store.changelog && m.partition === partition);
       const checkpoint =
         meta && writes.length > 0 ? BigInt(meta.baseOffset!) + BigInt(writes.length) : undefined;
-      await store.commit(checkpoint);
+      await store.transaction.commit(checkpoint);
     }
     return { records: messages.length, failed, outputs: outputs.length };
   }
 
-  private scope(scopes: Map<string, RecordScope>, name: string): StoreAccess {
+  private scope(scopes: Map<string, TransactionalStore>, name: string): StoreAccess {
     let scope = scopes.get(name);
     if (!scope) {
       const store = this.stores.get(name);
       if (!store) throw new Error(`processor ${this.options.processor.name} has no store ${name}`);
-      scope = new RecordScope(store);
+      scope = recordScope(store.transaction);
       scopes.set(name, scope);
     }
     return scope;
@@ -202,8 +193,8 @@ export class StreamTask {
     if (this.state === TaskState.Closed) return;
     this.transitionTo(TaskState.Closed);
     for (const store of this.stores.values()) {
-      store.abort();
-      await store.close();
+      store.transaction.abort();
+      await store.transaction.store.close();
     }
   }
 }
