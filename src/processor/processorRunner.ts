@@ -37,6 +37,8 @@ export interface ProcessorRunnerOptions {
   readonly commitIntervalMs?: number;
   readonly sessionTimeoutMs?: number;
   readonly transactionTimeoutMs?: number;
+  /** Partitions processed at the same time. Default 4. */
+  readonly concurrency?: number;
   /** Called after every committed chunk (metrics). */
   readonly onProcessed?: (event: {
     partition: number;
@@ -115,6 +117,8 @@ export class ProcessorRunner {
     await consumer.run({
       autoCommit: guarantee === 'at_least_once',
       eachBatchAutoResolve: false,
+      // Tasks are independent (own stores, own transactional producer): their round trips overlap.
+      partitionsConsumedConcurrently: this.options.concurrency ?? 4,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }
