@@ -2,8 +2,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SchemaCatalog, type SchemaFile } from './schemaCatalog.js';
 
-/** The project's schemas directory (`schemas/` at the package root). */
-export const DEFAULT_SCHEMAS_DIR = path.resolve(import.meta.dirname, '../../schemas');
+/**
+ * The project's schemas directory: `schemas/` at the package root, found upwards from this file
+ * (which is two levels down in the sources, three in the build).
+ */
+export const DEFAULT_SCHEMAS_DIR = findSchemasDir(import.meta.dirname);
+
+function findSchemasDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'schemas');
+    if (fs.existsSync(path.join(candidate, 'topics.json'))) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../../schemas');
+  }
+}
 
 /** Reads a schemas directory (see SchemaCatalog for its layout). */
 export function loadSchemaCatalog(dir: string = DEFAULT_SCHEMAS_DIR): SchemaCatalog {
