@@ -23,7 +23,8 @@ export function avroType(text: string): avsc.Type {
 
 /** Validates a schema and returns its canonical text (see canonicalSchema.ts). Throws 42201. */
 export function validateSchema(text: unknown): string {
-  if (typeof text !== 'string' || text.trim() === '') throw errors.invalidSchema('empty schema');
+  if (text === undefined || text === null || text === '') throw errors.invalidSchema('empty schema');
+  if (typeof text !== 'string') throw errors.invalidSchema('the schema must be given as a JSON string');
   avroType(text);
   return canonicalSchema(text);
 }

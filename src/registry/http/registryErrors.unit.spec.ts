@@ -192,6 +192,13 @@ const cases: {
     message: 'Invalid schema: empty schema',
   },
   {
+    code: 42201,
+    name: 'a schema given as an object rather than a string',
+    run: async () =>
+      (t = await registryTestApp()).call('POST', '/subjects/s/versions', { schema: { type: 'string' } }),
+    message: 'Invalid schema: the schema must be given as a JSON string',
+  },
+  {
     code: 42202,
     name: 'invalid version',
     run: async () => (await withThing()).call('GET', '/subjects/s/versions/0'),
