@@ -6,7 +6,7 @@ import { type RegistryProcess, spawnRegistry } from '../support/registryProcess.
 import { run } from '../support/run.js';
 
 /**
- * The README's curl session, run as written against `kes registry` started as a user starts it:
+ * The README's curl walkthrough, run as written against `kes registry` started as a user starts it:
  * every `$ ` command (with its `\` continuation lines) in the block after the
  * `<!-- registry-walkthrough -->` marker, whose output must be the lines that follow it. Only the
  * registry's address changes, to the port this test's registry listens on.
@@ -54,7 +54,7 @@ afterAll(async () => {
   expect(registry.output()).toContain('registry stopped');
 });
 
-describe('the README curl session against kes registry', () => {
+describe('the README curl walkthrough against kes registry', () => {
   const steps = walkthrough();
 
   it('has steps', () => {
