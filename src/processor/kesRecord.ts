@@ -18,3 +18,17 @@ export interface OutputRecord {
   readonly headers?: Readonly<Record<string, string>>;
   readonly partition?: number;
 }
+
+/** Where a record was written: its topic, partition and offset. */
+export interface RecordPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+}
+
+/** A forwarded record; its position is known once the transaction has written it. */
+export interface Forwarded {
+  readonly record: OutputRecord;
+  /** Set after the first stage of the transaction is written; read it in a `forwardAfter` builder. */
+  readonly position: RecordPosition | undefined;
+}

@@ -1,5 +1,5 @@
 import type { RangeOptions } from '../state/keyValueStore.js';
-import type { KesRecord, OutputRecord } from './kesRecord.js';
+import type { Forwarded, KesRecord, OutputRecord } from './kesRecord.js';
 
 /** A task's view of one of its stores during processing: its own writes first, then the store. */
 export interface StoreAccess {
@@ -15,7 +15,12 @@ export interface ProcessorContext {
   readonly partition: number;
   store(name: string): StoreAccess;
   /** Emits a record; it is written in the same transaction as the input's offset. */
-  forward(record: OutputRecord): void;
+  forward(record: OutputRecord): Forwarded;
+  /**
+   * Emits records built once the forwarded ones are written (still in the same transaction), so
+   * that they can cite where those landed — e.g. a command result naming its last event's offset.
+   */
+  forwardAfter(build: () => OutputRecord | readonly OutputRecord[]): void;
 }
 
 /**
@@ -27,5 +32,9 @@ export interface ProcessorContext {
 export interface Processor {
   readonly name: string;
   process(record: KesRecord, context: ProcessorContext): Promise<void>;
-  onError?(record: KesRecord, error: Error, context: Pick<ProcessorContext, 'partition' | 'forward'>): void;
+  onError?(
+    record: KesRecord,
+    error: Error,
+    context: Pick<ProcessorContext, 'partition' | 'forward' | 'forwardAfter'>,
+  ): void;
 }

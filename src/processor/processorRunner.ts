@@ -30,6 +30,8 @@ export interface ProcessorRunnerOptions {
   readonly endpoint: string | null;
   /** Opens a task's stores (restore runs later, through `restore`). */
   readonly openTask: (partition: number) => Promise<TaskResources>;
+  /** Partition counts of the topics its processor writes to. */
+  readonly partitionCounts: ReadonlyMap<string, number>;
   readonly logger: Logger;
   /** Records per transaction, at most. Default 1000. */
   readonly maxRecordsPerTransaction?: number;
@@ -160,6 +162,7 @@ export class ProcessorRunner {
         guarantee,
         groupId: this.groupId,
         deadLetterTopic: `${spec.name}.dlq`,
+        partitionCounts: this.options.partitionCounts,
         logger: this.logger,
       });
       entry.task = task;

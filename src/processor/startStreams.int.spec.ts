@@ -28,14 +28,20 @@ const topic = (name: string, cleanupPolicy: 'delete' | 'compact' = 'delete') => 
 });
 const topology: TopologySpec = {
   applicationId: 'wc',
-  topics: [topic('words'), topic('word-counts'), topic('counts.changelog', 'compact'), topic('counter.dlq')],
+  topics: [
+    topic('words'),
+    topic('word-counts'),
+    topic('receipts'),
+    topic('counts.changelog', 'compact'),
+    topic('counter.dlq'),
+  ],
   processors: [
     {
       name: 'counter',
       kind: 'view',
       inputs: ['words'],
       stores: [{ name: 'counts', changelog: 'counts.changelog', description: 'count per word' }],
-      outputs: ['word-counts', 'counter.dlq'],
+      outputs: ['word-counts', 'receipts', 'counter.dlq'],
       description: 'counts words',
     },
   ],
@@ -48,7 +54,13 @@ const counter: Processor = {
     const store = ctx.store('counts');
     const count = Number((await store.get(record.key!))?.toString() ?? '0') + 1;
     store.put(record.key!, Buffer.from(String(count)));
-    ctx.forward({ topic: 'word-counts', key: record.key, value: Buffer.from(String(count)) });
+    const written = ctx.forward({ topic: 'word-counts', key: record.key, value: Buffer.from(String(count)) });
+    // A receipt citing where the count landed, written in the same transaction.
+    ctx.forwardAfter(() => ({
+      topic: 'receipts',
+      key: record.key,
+      value: Buffer.from(`${written.position!.partition}:${written.position!.offset}:${count}`),
+    }));
   },
   onError(record, error, ctx) {
     ctx.forward({ topic: 'word-counts', key: record.key, value: Buffer.from(`error: ${error.message}`) });
@@ -122,6 +134,15 @@ describe('streams runtime', () => {
     expect(dlq[0]!.headers[DeadLetterHeaders.error]).toEqual(['cannot count poison']);
     expect(dlq[0]!.headers[DeadLetterHeaders.topic]).toEqual(['words']);
     // A transaction logs only the last write of each key.
+    // Every receipt names the offset its count was written at.
+    const written = await consumeAll(kafka, 'word-counts', 41);
+    const at = new Map(written.map((m) => [`${m.partition}:${m.offset}`, m.value]));
+    const receipts = await consumeAll(kafka, 'receipts', 40);
+    expect(receipts).toHaveLength(40);
+    for (const r of receipts) {
+      const [partition, offset, count] = r.value!.split(':');
+      expect(at.get(`${partition}:${offset}`)).toBe(count);
+    }
     const changelog = await consumeAll(kafka, 'counts.changelog', 4);
     expect(changelog.length).toBeLessThan(40);
     expect(changelog.filter((m) => m.key === 'apple').at(-1)!.value).toBe('10');

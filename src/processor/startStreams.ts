@@ -60,6 +60,7 @@ export async function startStreams(options: StreamsOptions): Promise<StreamsHand
     groupId: `${topology.applicationId}-${options.instanceId}-restore`,
     topics: changelogs,
   });
+  const partitionCounts = new Map(topology.topics.map((t) => [t.name, t.partitions]));
   const runners = specs.map(
     (spec) =>
       new ProcessorRunner({
@@ -69,6 +70,7 @@ export async function startStreams(options: StreamsOptions): Promise<StreamsHand
         processor: options.processors.get(spec.name)!,
         guarantee: options.guarantee ?? 'exactly_once',
         endpoint: options.endpoint ?? null,
+        partitionCounts,
         logger,
         maxRecordsPerTransaction: options.maxRecordsPerTransaction,
         commitIntervalMs: options.commitIntervalMs,

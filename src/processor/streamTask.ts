@@ -1,7 +1,8 @@
 import type { KafkaMessage, Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { TransactionalStore } from '../state/transactionalStore.js';
-import type { KesRecord, OutputRecord } from './kesRecord.js';
+import type { Forwarded, KesRecord, OutputRecord, RecordPosition } from './kesRecord.js';
+import { partitionForKey } from './partitioner.js';
 import type { Processor, ProcessorContext, StoreAccess } from './processor.js';
 import { recordScope } from './recordScope.js';
 import { checkTaskTransition, TaskState } from './taskState.js';
@@ -24,6 +25,8 @@ export interface StreamTaskOptions {
   /** The consumer group whose offsets the transaction commits. */
   readonly groupId: string;
   readonly deadLetterTopic: string;
+  /** Partition counts of the topics it writes to (to place keyed records as Kafka's partitioner does). */
+  readonly partitionCounts: ReadonlyMap<string, number>;
   readonly logger: Logger;
 }
 
@@ -81,21 +84,25 @@ export class StreamTask {
   async process(topic: string, messages: readonly KafkaMessage[]): Promise<ProcessedChunk> {
     if (this.state !== TaskState.Running) throw new Error(`task ${this.id} is ${this.state}, not Running`);
     const { processor, partition } = this.options;
-    const outputs: OutputRecord[] = [];
+    const outputs: PendingOutput[] = [];
+    const later: (() => OutputRecord | readonly OutputRecord[])[] = [];
     let failed = 0;
     for (const message of messages) {
       const record = toRecord(topic, partition, message);
       const scopes = new Map<string, TransactionalStore>();
-      const forwarded: OutputRecord[] = [];
+      const forwarded: PendingOutput[] = [];
+      const built: (() => OutputRecord | readonly OutputRecord[])[] = [];
       const context: ProcessorContext = {
         partition,
         store: (name) => this.scope(scopes, name),
-        forward: (output) => forwarded.push(output),
+        forward: (output) => push(forwarded, this.pending(output)),
+        forwardAfter: (build) => void built.push(build),
       };
       try {
         await processor.process(record, context);
         for (const scope of scopes.values()) await scope.commit();
         outputs.push(...forwarded);
+        later.push(...built);
       } catch (err) {
         failed++;
         const error = err instanceof Error ? err : new Error(String(err));
@@ -103,9 +110,13 @@ export class StreamTask {
           { task: this.id, topic, offset: record.offset.toString(), err: error },
           'record failed; sent to the dead-letter topic',
         );
-        outputs.push(this.deadLetter(record, error));
+        outputs.push(this.pending(this.deadLetter(record, error)));
         try {
-          processor.onError?.(record, error, { partition, forward: (output) => outputs.push(output) });
+          processor.onError?.(record, error, {
+            partition,
+            forward: (output) => push(outputs, this.pending(output)),
+            forwardAfter: (build) => void later.push(build),
+          });
         } catch (onErrorFailure) {
           this.options.logger.error({ task: this.id, err: onErrorFailure }, 'onError failed');
         }
@@ -113,26 +124,36 @@ export class StreamTask {
     }
     const changelog = [...this.stores.values()].map((store) => ({
       store,
-      writes: store.transaction.pendingWrites(),
+      outputs: store.transaction
+        .pendingWrites()
+        .map((w) => this.pending({ topic: store.changelog, key: w.key, value: w.value, partition })),
     }));
-    for (const { store, writes } of changelog) {
-      for (const w of writes) outputs.push({ topic: store.changelog, key: w.key, value: w.value, partition });
-    }
+    for (const c of changelog) outputs.push(...c.outputs);
     const last = BigInt(messages.at(-1)!.offset);
-    let sent: RecordMetadata[];
+    let written: number;
     try {
-      sent = await this.send(outputs, topic, last + 1n);
+      written = await this.send(outputs, later, topic, last + 1n);
     } catch (err) {
       for (const store of this.stores.values()) store.transaction.abort();
       throw err;
     }
-    for (const { store, writes } of changelog) {
-      const meta = sent.find((m) => m.topicName === store.changelog && m.partition === partition);
-      const checkpoint =
-        meta && writes.length > 0 ? BigInt(meta.baseOffset!) + BigInt(writes.length) : undefined;
-      await store.transaction.commit(checkpoint);
+    for (const c of changelog) {
+      // The offset after the store's last changelog record of this transaction.
+      const end = c.outputs.at(-1)?.position;
+      await c.store.transaction.commit(end ? end.offset + 1n : undefined);
     }
-    return { records: messages.length, failed, outputs: outputs.length };
+    return { records: messages.length, failed, outputs: written };
+  }
+
+  /** An output with its partition decided (explicit, else the key's, else this task's). */
+  private pending(record: OutputRecord): PendingOutput {
+    let partition = record.partition;
+    if (partition === undefined) {
+      const count = this.options.partitionCounts.get(record.topic);
+      if (count === undefined) throw new Error(`unknown output topic ${record.topic}`);
+      partition = record.key === null ? this.options.partition % count : partitionForKey(record.key, count);
+    }
+    return { record, partition, position: undefined };
   }
 
   private scope(scopes: Map<string, TransactionalStore>, name: string): StoreAccess {
@@ -163,26 +184,35 @@ export class StreamTask {
     };
   }
 
-  /** Writes the outputs (and, exactly once, the input offset) atomically. */
+  /**
+   * Writes the outputs, then the records built from their positions, and (exactly once) the input
+   * offset, atomically. Returns how many records were written.
+   */
   private async send(
-    outputs: readonly OutputRecord[],
+    outputs: PendingOutput[],
+    later: readonly (() => OutputRecord | readonly OutputRecord[])[],
     topic: string,
     nextOffset: bigint,
-  ): Promise<RecordMetadata[]> {
+  ): Promise<number> {
     const { producer, guarantee, groupId, partition } = this.options;
-    const topicMessages = groupByTopic(outputs);
+    const write = async (send: (batch: TopicMessages[]) => Promise<RecordMetadata[]>) => {
+      if (outputs.length > 0) locate(outputs, await send(groupByTopic(outputs)));
+      const second = later.flatMap((build) => build()).map((o) => this.pending(o));
+      if (second.length > 0) locate(second, await send(groupByTopic(second)));
+      return outputs.length + second.length;
+    };
     if (guarantee === 'at_least_once') {
-      return topicMessages.length > 0 ? producer.sendBatch({ topicMessages, acks: -1 }) : [];
+      return write((topicMessages) => producer.sendBatch({ topicMessages, acks: -1 }));
     }
     const txn = await producer.transaction();
     try {
-      const sent = topicMessages.length > 0 ? await txn.sendBatch({ topicMessages, acks: -1 }) : [];
+      const written = await write((topicMessages) => txn.sendBatch({ topicMessages, acks: -1 }));
       await txn.sendOffsets({
         consumerGroupId: groupId,
         topics: [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }],
       });
       await txn.commit();
-      return sent;
+      return written;
     } catch (err) {
       await txn.abort().catch(() => undefined);
       throw err;
@@ -216,17 +246,45 @@ function toRecord(topic: string, partition: number, message: KafkaMessage): KesR
   };
 }
 
-function groupByTopic(outputs: readonly OutputRecord[]): TopicMessages[] {
+interface PendingOutput {
+  readonly record: OutputRecord;
+  readonly partition: number;
+  position: RecordPosition | undefined;
+}
+
+function push(list: PendingOutput[], output: PendingOutput): Forwarded {
+  list.push(output);
+  return output;
+}
+
+/** Records per topic, in order, with their partitions set: offsets follow from the order. */
+function groupByTopic(outputs: readonly PendingOutput[]): TopicMessages[] {
   const byTopic = new Map<string, Message[]>();
-  for (const o of outputs) {
+  for (const { record: o, partition } of outputs) {
     let messages = byTopic.get(o.topic);
     if (!messages) byTopic.set(o.topic, (messages = []));
     messages.push({
       key: o.key,
       value: o.value,
+      partition,
       ...(o.headers ? { headers: { ...o.headers } } : {}),
-      ...(o.partition !== undefined ? { partition: o.partition } : {}),
     });
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/**
+ * Sets each output's position from the produce answers: per topic partition, the records were
+ * appended in order from the batch's base offset.
+ */
+function locate(outputs: readonly PendingOutput[], written: readonly RecordMetadata[]): void {
+  const next = new Map<string, bigint>();
+  for (const m of written) next.set(`${m.topicName}:${m.partition}`, BigInt(m.baseOffset!));
+  for (const output of outputs) {
+    const key = `${output.record.topic}:${output.partition}`;
+    const offset = next.get(key);
+    if (offset === undefined) throw new Error(`no produce answer for ${key}`);
+    output.position = { topic: output.record.topic, partition: output.partition, offset };
+    next.set(key, offset + 1n);
+  }
 }
