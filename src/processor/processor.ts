@@ -19,9 +19,15 @@ export interface ProcessorContext {
   /**
    * Emits records built once the forwarded ones are written (still in the same transaction), so
    * that they can cite where those landed — e.g. a command result naming its last event's offset.
+   * The builder may also write to the stores; those writes join the same transaction.
    */
-  forwardAfter(build: () => OutputRecord | readonly OutputRecord[]): void;
+  forwardAfter(build: AfterBuilder): void;
 }
+
+/** Builds records (and store writes) after the forwarded records of the transaction are written. */
+export type AfterBuilder = (stores: {
+  store(name: string): StoreAccess;
+}) => OutputRecord | readonly OutputRecord[] | Promise<OutputRecord | readonly OutputRecord[]>;
 
 /**
  * A stream processor: called for every input record of the partitions its tasks own. Its store

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { TransactionalStore } from '../state/transactionalStore.js';
 import type { Forwarded, KesRecord, OutputRecord, RecordPosition } from './kesRecord.js';
 import { partitionForKey } from './partitioner.js';
-import type { Processor, ProcessorContext, StoreAccess } from './processor.js';
+import type { AfterBuilder, Processor, ProcessorContext, StoreAccess } from './processor.js';
 import { recordScope } from './recordScope.js';
 import { checkTaskTransition, TaskState } from './taskState.js';
 
@@ -85,13 +85,13 @@ export class StreamTask {
     if (this.state !== TaskState.Running) throw new Error(`task ${this.id} is ${this.state}, not Running`);
     const { processor, partition } = this.options;
     const outputs: PendingOutput[] = [];
-    const later: (() => OutputRecord | readonly OutputRecord[])[] = [];
+    const later: AfterBuilder[] = [];
     let failed = 0;
     for (const message of messages) {
       const record = toRecord(topic, partition, message);
       const scopes = new Map<string, TransactionalStore>();
       const forwarded: PendingOutput[] = [];
-      const built: (() => OutputRecord | readonly OutputRecord[])[] = [];
+      const built: AfterBuilder[] = [];
       const context: ProcessorContext = {
         partition,
         store: (name) => this.scope(scopes, name),
@@ -122,27 +122,18 @@ export class StreamTask {
         }
       }
     }
-    const changelog = [...this.stores.values()].map((store) => ({
-      store,
-      outputs: store.transaction
-        .pendingWrites()
-        .map((w) => this.pending({ topic: store.changelog, key: w.key, value: w.value, partition })),
-    }));
-    for (const c of changelog) outputs.push(...c.outputs);
     const last = BigInt(messages.at(-1)!.offset);
-    let written: number;
+    let written: { records: number; checkpoints: Map<string, bigint> };
     try {
       written = await this.send(outputs, later, topic, last + 1n);
     } catch (err) {
       for (const store of this.stores.values()) store.transaction.abort();
       throw err;
     }
-    for (const c of changelog) {
-      // The offset after the store's last changelog record of this transaction.
-      const end = c.outputs.at(-1)?.position;
-      await c.store.transaction.commit(end ? end.offset + 1n : undefined);
+    for (const store of this.stores.values()) {
+      await store.transaction.commit(written.checkpoints.get(store.transaction.name));
     }
-    return { records: messages.length, failed, outputs: written };
+    return { records: messages.length, failed, outputs: written.records };
   }
 
   /** An output with its partition decided (explicit, else the key's, else this task's). */
@@ -159,9 +150,7 @@ export class StreamTask {
   private scope(scopes: Map<string, TransactionalStore>, name: string): StoreAccess {
     let scope = scopes.get(name);
     if (!scope) {
-      const store = this.stores.get(name);
-      if (!store) throw new Error(`processor ${this.options.processor.name} has no store ${name}`);
-      scope = recordScope(store.transaction);
+      scope = recordScope(this.storeNamed(name).transaction);
       scopes.set(name, scope);
     }
     return scope;
@@ -185,21 +174,40 @@ export class StreamTask {
   }
 
   /**
-   * Writes the outputs, then the records built from their positions, and (exactly once) the input
-   * offset, atomically. Returns how many records were written.
+   * Writes the outputs; then runs the builders (which see where those landed and may write to the
+   * stores) and writes what they built together with the stores' changelog records; and (exactly
+   * once) commits the input offset — all atomically. Returns how many records were written and,
+   * per store, the changelog offset after its last record.
    */
   private async send(
     outputs: PendingOutput[],
-    later: readonly (() => OutputRecord | readonly OutputRecord[])[],
+    later: readonly AfterBuilder[],
     topic: string,
     nextOffset: bigint,
-  ): Promise<number> {
+  ): Promise<{ records: number; checkpoints: Map<string, bigint> }> {
     const { producer, guarantee, groupId, partition } = this.options;
     const write = async (send: (batch: TopicMessages[]) => Promise<RecordMetadata[]>) => {
       if (outputs.length > 0) locate(outputs, await send(groupByTopic(outputs)));
-      const second = later.flatMap((build) => build()).map((o) => this.pending(o));
+      const access = { store: (name: string) => this.storeNamed(name).transaction };
+      const second: PendingOutput[] = [];
+      for (const build of later) {
+        const built = await build(access);
+        for (const o of Array.isArray(built) ? built : [built as OutputRecord]) second.push(this.pending(o));
+      }
+      const changelog = [...this.stores.values()].map((store) => ({
+        name: store.transaction.name,
+        outputs: store.transaction
+          .pendingWrites()
+          .map((w) => this.pending({ topic: store.changelog, key: w.key, value: w.value, partition })),
+      }));
+      for (const c of changelog) second.push(...c.outputs);
       if (second.length > 0) locate(second, await send(groupByTopic(second)));
-      return outputs.length + second.length;
+      const checkpoints = new Map<string, bigint>();
+      for (const c of changelog) {
+        const end = c.outputs.at(-1)?.position;
+        if (end) checkpoints.set(c.name, end.offset + 1n);
+      }
+      return { records: outputs.length + second.length, checkpoints };
     };
     if (guarantee === 'at_least_once') {
       return write((topicMessages) => producer.sendBatch({ topicMessages, acks: -1 }));
@@ -217,6 +225,12 @@ export class StreamTask {
       await txn.abort().catch(() => undefined);
       throw err;
     }
+  }
+
+  private storeNamed(name: string): TaskStore {
+    const store = this.stores.get(name);
+    if (!store) throw new Error(`processor ${this.options.processor.name} has no store ${name}`);
+    return store;
   }
 
   async close(): Promise<void> {
