@@ -80,6 +80,7 @@ const samples: [topic: string, type: string, value: Record<string, unknown>][] =
       status: 'ACCEPTED',
       version: 1,
       eventCount: 1,
+      events: [{ type: 'kes.orders.OrderPlaced', id: 'e-1', sequence: 1 }],
       position: { topic: 'orders.events', partition: 3, offset: 42 },
       rejection: null,
       processedAt: 1717236000000,
