@@ -4,6 +4,7 @@ import { brokerCommand } from './brokerCommand.js';
 import { registryCommand } from './registryCommand.js';
 import { schemasCommand } from './schemasCommand.js';
 import { startCommand } from './startCommand.js';
+import { tailCommand } from './tailCommand.js';
 import { topologyCommand } from './topologyCommand.js';
 
 const program = new Command('kes').description('event sourcing and CQRS on Kafka').showHelpAfterError();
@@ -12,6 +13,7 @@ registryCommand(program);
 schemasCommand(program);
 startCommand(program);
 topologyCommand(program);
+tailCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`kes: ${err instanceof Error ? err.message : String(err)}`);

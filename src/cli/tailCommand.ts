@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { Command } from 'commander';
+import { Kafka, logLevel } from 'kafkajs';
+import { Serde } from '../serde/serde.js';
+import { brokerList, defaultBrokers, defaultRegistry } from './options.js';
+
+/**
+ * `kes tail <topic>`: prints a topic's records as JSON lines — partition, offset, key, headers,
+ * and the value decoded with its schema (or as text when it is not Avro in the wire format).
+ */
+export function tailCommand(program: Command): void {
+  program
+    .command('tail <topic>')
+    .description('print the records of a topic as JSON lines, decoded')
+    .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
+    .option('--registry <url>', 'schema registry URL (env SCHEMA_REGISTRY_URL)', defaultRegistry())
+    .option('--from-beginning', 'start at the beginning of the topic instead of its end')
+    .option('--until-end', 'stop once the end of every partition (as it was at start) is reached')
+    .option('--read-uncommitted', 'also show records of open and aborted transactions')
+    .action(
+      async (
+        topic: string,
+        opts: {
+          brokers: string;
+          registry: string;
+          fromBeginning?: boolean;
+          untilEnd?: boolean;
+          readUncommitted?: boolean;
+        },
+      ) => {
+        const kafka = new Kafka({
+          clientId: 'kes-tail',
+          brokers: brokerList(opts.brokers),
+          logLevel: logLevel.NOTHING,
+        });
+        const serde = new Serde({
+          registry: new SchemaRegistry({ host: opts.registry, clientId: 'kes-tail' }),
+        });
+        const admin = kafka.admin();
+        await admin.connect();
+        const ends = new Map(
+          (await admin.fetchTopicOffsets(topic)).map((p) => [
+            p.partition,
+            BigInt(opts.readUncommitted ? p.high : p.offset),
+          ]),
+        );
+        await admin.disconnect();
+        const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
+        const consumer = kafka.consumer({
+          groupId: `kes-tail-${randomUUID()}`,
+          readUncommitted: opts.readUncommitted ?? false,
+          maxWaitTimeInMs: 200,
+        });
+        const done = async () => {
+          await consumer.disconnect();
+          process.exit(0);
+        };
+        await consumer.connect();
+        await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? false });
+        if (opts.untilEnd && (!opts.fromBeginning || remaining.size === 0)) return done();
+        await consumer.run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            const headers = Object.fromEntries(
+              Object.entries(message.headers ?? {}).map(([k, v]) => [
+                k,
+                Array.isArray(v) ? v.map(String) : v?.toString(),
+              ]),
+            );
+            let type: string | undefined;
+            let value: unknown = message.value?.toString() ?? null;
+            if (message.value && message.value[0] === 0 && message.value.length > 5) {
+              try {
+                const decoded = await serde.decode(message.value);
+                type = decoded.type;
+                value = decoded.value;
+              } catch {
+                // Not a record of a known schema: shown as text.
+              }
+            }
+            const line = {
+              topic,
+              partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? null,
+              headers,
+              type,
+              value,
+            };
+            console.log(JSON.stringify(line, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+            if (opts.untilEnd && BigInt(message.offset) + 1n >= (ends.get(partition) ?? 0n)) {
+              remaining.delete(partition);
+              if (remaining.size === 0) void done();
+            }
+          },
+        });
+      },
+    );
+}
