@@ -1,0 +1,28 @@
+/**
+ * A command or event as the deciders see it: its record's short name (`PlaceOrder` for
+ * `kes.orders.PlaceOrder`) and its fields exactly as the Avro record declares them.
+ */
+export interface DomainRecord<Type extends string, Data> {
+  readonly type: Type;
+  readonly data: Data;
+}
+
+/** The three aggregate domains, each with its own `<domain>.commands` and `<domain>.events` topics. */
+export type DomainName = 'stock' | 'orders' | 'invoices';
+
+export const DOMAIN_NAMES: readonly DomainName[] = ['stock', 'orders', 'invoices'];
+
+/** The full Avro name of a domain's record type: `recordName('orders', 'PlaceOrder')` is `kes.orders.PlaceOrder`. */
+export function recordName(domain: DomainName, type: string): string {
+  return `kes.${domain}.${type}`;
+}
+
+/**
+ * `true` when `List` names every member of `Union`, otherwise the missing members, so that
+ * `const _all: ListsEvery<Union, typeof LIST> = true` fails to compile naming what is missing.
+ */
+export type ListsEvery<Union extends string, List extends readonly string[]> = [
+  Exclude<Union, List[number]>,
+] extends [never]
+  ? true
+  : Exclude<Union, List[number]>;

@@ -1,0 +1,1 @@
+export { type InvoiceCommandFor, invoiceFor, invoiceIdFor, type InvoicingOptions } from './invoiceFor.js';
