@@ -4,11 +4,18 @@ import type { RejectionCatalog } from '../rejectionCatalog.js';
 export const STOCK_REJECTIONS = {
   /** AddProduct of a product id that is already in the catalogue. */
   PRODUCT_ALREADY_EXISTS: 'the product already exists',
-  /** IncreaseStock, DecreaseStock or ReleaseStock of a product never added. */
+  /**
+   * IncreaseStock, DecreaseStock or ReleaseStock of a product never added. (ReserveStock of one is
+   * answered with StockReservationRejected, reason UNKNOWN_PRODUCT.)
+   */
   UNKNOWN_PRODUCT: 'no product with this id',
   /** AddProduct without a product id or a name. */
   INVALID_PRODUCT: 'a product needs a non-empty id and name',
-  /** A quantity that is not a whole number of units at least 1 (an initial stock may be 0). */
+  /**
+   * An IncreaseStock, DecreaseStock or ReleaseStock quantity that is not a whole number of units
+   * from 1, or an AddProduct initial stock that is not one from 0. (ReserveStock is never rejected
+   * for its quantity: the saga waits for its answer, so it gets StockReservationRejected, reason OTHER.)
+   */
   INVALID_QUANTITY: 'the quantity must be a positive whole number of units',
   /** DecreaseStock of more units than are available (in stock and not reserved). */
   INSUFFICIENT_STOCK: 'not enough units available',
