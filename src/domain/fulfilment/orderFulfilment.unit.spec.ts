@@ -134,6 +134,12 @@ describe('order fulfilment saga', () => {
       });
     });
 
+    it('confirms at once an order without lines, which has nothing to wait for', () => {
+      given([])
+        .when({ ...placed, data: { ...placed.data, items: [], total: 0 } } as FulfilmentEvent)
+        .then([confirmOrder]);
+    });
+
     it('sends nothing for a duplicate OrderPlaced', () => {
       given([placed]).when(placed).thenNothing();
       given([placed, reserved(0)])

@@ -58,8 +58,9 @@ function placed(
     reservation: 'PENDING',
   }));
   // An order always has lines; one without any would have nothing to wait for.
-  if (lines.length === 0)
+  if (lines.length === 0) {
     return { state: { orderId, phase: 'CONFIRMING', lines }, commands: [confirmOrder(orderId)] };
+  }
   return {
     state: { orderId, phase: 'RESERVING', lines },
     commands: lines.map((line, lineNumber) => reserveLine(orderId, lineNumber, line)),

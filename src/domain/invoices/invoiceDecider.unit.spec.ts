@@ -16,7 +16,7 @@ const data = {
   currency: 'EUR',
   invoiceUrl: 'https://invoices.example/INV-O-1',
 };
-const issue = (changes: Partial<typeof data> = {}): InvoiceCommand => ({
+const issueInvoice = (changes: Partial<typeof data> = {}): InvoiceCommand => ({
   type: 'IssueInvoice',
   data: { ...data, ...changes },
 });
@@ -24,61 +24,61 @@ const issued: InvoiceEvent = { type: 'InvoiceIssued', data: { ...data, issuedAt:
 
 describe('invoice decider', () => {
   it('addresses the invoice', () => {
-    expect(invoiceDecider.aggregateIdOf(issue())).toBe('INV-O-1');
+    expect(invoiceDecider.aggregateIdOf(issueInvoice())).toBe('INV-O-1');
   });
 
   describe('IssueInvoice', () => {
     it('issues the invoice at the current time', () => {
-      const state = given([]).when(issue(), { now: T0 }).then([issued]);
+      const state = given([]).when(issueInvoice(), { now: T0 }).then([issued]);
       expect(state).toStrictEqual({ status: 'ISSUED', ...data, issuedAt: T0 });
     });
 
     it('issues an invoice of 0', () => {
       given([])
-        .when(issue({ amount: 0 }), { now: T0 })
+        .when(issueInvoice({ amount: 0 }), { now: T0 })
         .then([{ type: 'InvoiceIssued', data: { ...data, amount: 0, issuedAt: T0 } }]);
     });
 
     it('answers a repeat for the same order with nothing: the first invoice stands', () => {
-      given([issued]).when(issue()).thenNothing();
+      given([issued]).when(issueInvoice()).thenNothing();
       given([issued])
-        .when(issue({ amount: 1 }))
+        .when(issueInvoice({ amount: 1 }))
         .thenNothing();
     });
 
     it('rejects an invoice id already issued for another order', () => {
       given([issued])
-        .when(issue({ orderId: 'O-2' }))
+        .when(issueInvoice({ orderId: 'O-2' }))
         .thenRejects('INVOICE_ID_TAKEN', /O-1/);
     });
 
     it('rejects an invoice without an invoice id or an order id', () => {
       given([])
-        .when(issue({ invoiceId: '' }))
+        .when(issueInvoice({ invoiceId: '' }))
         .thenRejects('INVALID_INVOICE');
       given([])
-        .when(issue({ orderId: ' ' }))
+        .when(issueInvoice({ orderId: ' ' }))
         .thenRejects('INVALID_INVOICE');
     });
 
     it('rejects a negative or fractional amount', () => {
       given([])
-        .when(issue({ amount: -1 }))
+        .when(issueInvoice({ amount: -1 }))
         .thenRejects('INVALID_AMOUNT');
       given([])
-        .when(issue({ amount: 0.5 }))
+        .when(issueInvoice({ amount: 0.5 }))
         .thenRejects('INVALID_AMOUNT');
     });
 
     it('rejects a currency that is not an ISO 4217 code', () => {
       for (const currency of ['', 'eur', 'EURO']) {
-        given([]).when(issue({ currency })).thenRejects('INVALID_CURRENCY');
+        given([]).when(issueInvoice({ currency })).thenRejects('INVALID_CURRENCY');
       }
     });
 
     it('rejects an empty invoice URL', () => {
       given([])
-        .when(issue({ invoiceUrl: '' }))
+        .when(issueInvoice({ invoiceUrl: '' }))
         .thenRejects('INVALID_INVOICE_URL');
     });
   });
