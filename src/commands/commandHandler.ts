@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import type { Decider } from '../domain/decider.js';
+import type { Forwarded, KesRecord } from '../processor/kesRecord.js';
+import type { Processor, ProcessorContext, StoreAccess } from '../processor/processor.js';
+import type { Serde } from '../serde/serde.js';
+import type { RecordValue } from '../serde/upcasters.js';
+import {
+  type AggregateSnapshot,
+  decodeSnapshot,
+  encodeSnapshot,
+  remember,
+  replaceResult,
+} from './aggregateSnapshot.js';
+import { CloudEventHeaders, cloudEventHeaders } from './cloudEvents.js';
+import {
+  COMMAND_RESULT_TYPE,
+  COMMAND_RESULTS_TOPIC,
+  type CommandResult,
+  type CommandStatus,
+  ResultCodes,
+} from './commandResult.js';
+
+/**
+ * The command handler of one domain: for every command on `<domain>.commands` it loads the
+ * aggregate from the task's store, answers a command id it has seen with that command's first
+ * result, checks the expected version, asks the decider, and in one transaction appends the
+ * events (CloudEvents headers, one version each) to `<domain>.events`, writes the new snapshot to
+ * the store (and so to `<domain>.aggregates`), and the result to kes.command-results. A command
+ * that cannot be decoded, or whose decider throws, goes to the dead-letter topic with an ERROR
+ * result; the partition keeps moving.
+ */
+export interface CommandHandlerOptions<C extends { type: string }, E extends { type: string }, S> {
+  readonly name: string;
+  readonly decider: Decider<C, E, S>;
+  readonly serde: Serde;
+  /** Default `<domain>-aggregates`. */
+  readonly store?: string;
+  readonly now?: () => number;
+}
+
+export function commandHandler<C extends { type: string }, E extends { type: string }, S>(
+  options: CommandHandlerOptions<C, E, S>,
+): Processor {
+  const { decider, serde, name } = options;
+  const domain = decider.domain;
+  const storeName = options.store ?? `${domain}-aggregates`;
+  const eventsTopic = `${domain}.events`;
+  const now = options.now ?? Date.now;
+  const fullName = (type: string) => `kes.${domain}.${type}`;
+
+  /** The result record, built once the events are written (so it can name their position). */
+  const emitResult = (
+    context: Pick<ProcessorContext, 'forwardAfter'>,
+    build: (aggregates: StoreAccess) => CommandResult | Promise<CommandResult>,
+  ) =>
+    context.forwardAfter(async (stores) => {
+      const result = await build(stores.store(storeName));
+      return {
+        topic: COMMAND_RESULTS_TOPIC,
+        key: result.commandId,
+        value: await serde.encode(
+          COMMAND_RESULTS_TOPIC,
+          COMMAND_RESULT_TYPE,
+          result as unknown as RecordValue,
+        ),
+        headers: cloudEventHeaders({
+          id: randomUUID(),
+          type: COMMAND_RESULT_TYPE,
+          source: `/${domain}`,
+          subject: result.aggregateId,
+          time: result.processedAt,
+          causationId: result.commandId,
+        }),
+      };
+    });
+
+  return {
+    name,
+    async process(record: KesRecord, context: ProcessorContext) {
+      const meta = commandMeta(record);
+      if (record.value === null) throw new UndecodableCommandError('a command record without a value');
+      let decoded: Awaited<ReturnType<Serde['decode']>>;
+      try {
+        decoded = await serde.decode(record.value);
+      } catch (err) {
+        throw new UndecodableCommandError((err as Error).message, { cause: err });
+      }
+      const type = decoded.type.slice(decoded.type.lastIndexOf('.') + 1);
+      if (decoded.type !== fullName(type) || !decider.commandTypes.includes(type as C['type'])) {
+        throw new Error(`${decoded.type} is not a command of ${domain}`);
+      }
+      const command = { type, data: decoded.value } as unknown as C;
+      const aggregateId = record.key ?? decider.aggregateIdOf(command);
+      const store = context.store(storeName);
+      const stored = await store.get(aggregateId);
+      const snapshot: AggregateSnapshot<S> = stored
+        ? decodeSnapshot<S>(stored)
+        : { version: 0, state: decider.initialState(), commands: [] };
+
+      const repeat = snapshot.commands.find((c) => c.commandId === meta.commandId);
+      if (repeat) {
+        emitResult(context, () => repeat);
+        return;
+      }
+      const processedAt = now();
+      const base = { commandId: meta.commandId, commandType: decoded.type, aggregateId, processedAt };
+      /**
+       * Remembers the result in the snapshot now, so that a repeat later in the same transaction
+       * is recognised; only for aggregates that exist (refused commands to unknown ids leave nothing).
+       */
+      const conclude = (result: CommandResult, after: AggregateSnapshot<S>) => {
+        if (after.version > 0) store.put(aggregateId, encodeSnapshot(remember(after, result)));
+        return result;
+      };
+      const refuse = (status: CommandStatus, code: string, message: string) => {
+        const result = conclude(
+          {
+            ...base,
+            status,
+            version: snapshot.version,
+            eventCount: 0,
+            events: [],
+            position: null,
+            rejection: { code, message },
+          },
+          snapshot,
+        );
+        emitResult(context, () => result);
+      };
+
+      if (meta.expectedVersion !== undefined && meta.expectedVersion !== snapshot.version) {
+        refuse(
+          'CONFLICT',
+          ResultCodes.VERSION_CONFLICT,
+          `expected version ${meta.expectedVersion}, but ${aggregateId} is at version ${snapshot.version}`,
+        );
+        return;
+      }
+      const decision = decider.decide(command, snapshot.state, { now: processedAt });
+      if (decision.kind === 'rejected') {
+        refuse('REJECTED', decision.code, decision.message);
+        return;
+      }
+      let { state, version } = snapshot;
+      const appended: { type: string; id: string; sequence: number }[] = [];
+      let last: Forwarded | undefined;
+      for (const event of decision.events) {
+        state = decider.evolve(state, event);
+        version++;
+        const id = randomUUID();
+        const type = fullName(event.type);
+        appended.push({ type, id, sequence: version });
+        last = context.forward({
+          topic: eventsTopic,
+          key: aggregateId,
+          value: await serde.encode(eventsTopic, type, (event as unknown as { data: RecordValue }).data),
+          headers: cloudEventHeaders({
+            id,
+            type,
+            source: `/${domain}`,
+            subject: aggregateId,
+            time: processedAt,
+            sequence: version,
+            correlationId: meta.correlationId,
+            causationId: meta.commandId,
+          }),
+        });
+      }
+      const accepted = conclude(
+        {
+          ...base,
+          status: 'ACCEPTED',
+          version,
+          eventCount: appended.length,
+          events: appended,
+          position: null,
+          rejection: null,
+        },
+        { version, state, commands: snapshot.commands },
+      );
+      emitResult(context, (aggregates) => {
+        const position = last?.position;
+        if (!position) return accepted;
+        const result = {
+          ...accepted,
+          position: { topic: position.topic, partition: position.partition, offset: Number(position.offset) },
+        };
+        // Now the events' position is known: patch it into the remembered result.
+        const current = aggregates.get(aggregateId);
+        return current.then((bytes) => {
+          if (bytes)
+            aggregates.put(aggregateId, encodeSnapshot(replaceResult(decodeSnapshot<S>(bytes), result)));
+          return result;
+        });
+      });
+    },
+
+    onError(record, error, context) {
+      const meta = commandMeta(record);
+      const undecodable = error instanceof UndecodableCommandError;
+      emitResult(context, () => ({
+        commandId: meta.commandId,
+        commandType: record.headers[CloudEventHeaders.type] ?? 'unknown',
+        aggregateId: record.key ?? '',
+        status: 'ERROR',
+        version: null,
+        eventCount: 0,
+        events: [],
+        position: null,
+        rejection: {
+          code: undecodable ? ResultCodes.UNDECODABLE_COMMAND : ResultCodes.PROCESSING_ERROR,
+          message: error.message,
+        },
+        processedAt: now(),
+      }));
+    },
+  };
+}
+
+/** A command's id, correlation id and expected version, from its CloudEvents headers. */
+export function commandMeta(record: KesRecord): {
+  commandId: string;
+  correlationId: string;
+  expectedVersion?: number;
+} {
+  const H = CloudEventHeaders;
+  // Without an id, the record's position is one that a redelivery repeats.
+  const commandId = record.headers[H.id] ?? `${record.topic}/${record.partition}/${record.offset}`;
+  const expected = record.headers[H.expectedVersion];
+  const expectedVersion = expected !== undefined && /^\d+$/.test(expected) ? Number(expected) : undefined;
+  return {
+    commandId,
+    correlationId: record.headers[H.correlationId] ?? commandId,
+    ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+  };
+}
+
+/** A command record whose value is not a command this handler can read. */
+export class UndecodableCommandError extends Error {
+  override readonly name = 'UndecodableCommandError';
+}

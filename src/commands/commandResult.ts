@@ -1,0 +1,35 @@
+/**
+ * The outcome of one command (schemas/common/CommandResult.avsc), written to kes.command-results
+ * keyed by command id in the same transaction as the command's events.
+ */
+export type CommandStatus = 'ACCEPTED' | 'REJECTED' | 'CONFLICT' | 'ERROR';
+
+export interface EventPosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+export interface CommandResult {
+  readonly commandId: string;
+  readonly commandType: string;
+  readonly aggregateId: string;
+  readonly status: CommandStatus;
+  /** The aggregate's version after the command; null when nothing was decided (ERROR). */
+  readonly version: number | null;
+  readonly eventCount: number;
+  readonly events: readonly { readonly type: string; readonly id: string; readonly sequence: number }[];
+  readonly position: EventPosition | null;
+  readonly rejection: { readonly code: string; readonly message: string } | null;
+  readonly processedAt: number;
+}
+
+export const COMMAND_RESULTS_TOPIC = 'kes.command-results';
+export const COMMAND_RESULT_TYPE = 'kes.common.CommandResult';
+
+/** Codes of results that are not business rejections. */
+export const ResultCodes = {
+  VERSION_CONFLICT: 'VERSION_CONFLICT',
+  UNDECODABLE_COMMAND: 'UNDECODABLE_COMMAND',
+  PROCESSING_ERROR: 'PROCESSING_ERROR',
+} as const;

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type avsc from 'avsc';
+import type { Producer } from 'kafkajs';
+import type { Decider } from '../domain/decider.js';
+import { type DomainName, recordName } from '../domain/domainRecord.js';
+import type { OutputRecord } from '../processor/kesRecord.js';
+import { parse } from '../serde/recordDecoder.js';
+import type { Serde } from '../serde/serde.js';
+import type { RecordValue } from '../serde/upcasters.js';
+import { cloudEventHeaders } from './cloudEvents.js';
+
+/** A command as a client sends it: its short type name and its fields. */
+export interface CommandInput {
+  readonly type: string;
+  readonly data: unknown;
+  /** Default: a new UUID. Sending the same id again is answered with the first result. */
+  readonly commandId?: string;
+  readonly expectedVersion?: number;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  /** The CloudEvents source: who sends it (default /kes). */
+  readonly source?: string;
+}
+
+export type CommandInputErrorCode = 'UNKNOWN_COMMAND' | 'INVALID_PAYLOAD';
+
+/** A command that cannot be sent: an unknown type, or data its schema refuses (naming the field). */
+export class CommandInputError extends Error {
+  override readonly name = 'CommandInputError';
+
+  constructor(
+    readonly code: CommandInputErrorCode,
+    message: string,
+    /** The first offending field, as a dotted path (items.0.quantity). */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PreparedCommand {
+  readonly commandId: string;
+  readonly domain: DomainName;
+  readonly aggregateId: string;
+  readonly record: OutputRecord & { readonly key: string };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDecider = Decider<any, any, any>;
+
+/**
+ * Turns commands into records of `<domain>.commands`: finds the domain whose decider handles the
+ * type, checks the data against the type's current Avro schema (an invalid field is named), and
+ * encodes it in the Confluent wire format with CloudEvents headers; the key is the aggregate id.
+ */
+export class CommandSender {
+  private readonly schemas = new Map<string, avsc.Type>();
+
+  constructor(
+    private readonly serde: Serde,
+    private readonly deciders: readonly AnyDecider[],
+  ) {}
+
+  /** The domain of a command type, or undefined. */
+  domainOf(type: string): DomainName | undefined {
+    return this.deciders.find((d) => d.commandTypes.includes(type))?.domain;
+  }
+
+  async prepare(input: CommandInput): Promise<PreparedCommand> {
+    const decider = this.deciders.find((d) => d.commandTypes.includes(input.type));
+    if (!decider) throw new CommandInputError('UNKNOWN_COMMAND', `unknown command type ${input.type}`);
+    const fullName = recordName(decider.domain, input.type);
+    const problem = this.check(fullName, input.data);
+    if (problem) throw new CommandInputError('INVALID_PAYLOAD', problem.message, problem.field);
+    const data = input.data as RecordValue;
+    const aggregateId = decider.aggregateIdOf({ type: input.type, data }) as string;
+    const commandId = input.commandId ?? randomUUID();
+    const topic = `${decider.domain}.commands`;
+    return {
+      commandId,
+      domain: decider.domain,
+      aggregateId,
+      record: {
+        topic,
+        key: aggregateId,
+        value: await this.serde.encode(topic, fullName, data),
+        headers: cloudEventHeaders({
+          id: commandId,
+          type: fullName,
+          source: input.source ?? '/kes',
+          subject: aggregateId,
+          time: Date.now(),
+          correlationId: input.correlationId ?? commandId,
+          ...(input.causationId !== undefined ? { causationId: input.causationId } : {}),
+          ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
+        }),
+      },
+    };
+  }
+
+  /** Prepares and produces a command; resolves with where it was written. */
+  async send(producer: Producer, input: CommandInput) {
+    const prepared = await this.prepare(input);
+    const { record } = prepared;
+    const [written] = await producer.send({
+      topic: record.topic,
+      acks: -1,
+      messages: [{ key: record.key, value: record.value, headers: { ...record.headers } }],
+    });
+    return { ...prepared, partition: written!.partition, offset: written!.baseOffset! };
+  }
+
+  /** The first field the schema refuses, or undefined when the data fits it. */
+  private check(fullName: string, data: unknown): { field: string; message: string } | undefined {
+    const type = this.schema(fullName);
+    let found: { field: string; message: string } | undefined;
+    type.isValid(data, {
+      errorHook: (path: string[], value: unknown, fieldType: avsc.Type) => {
+        if (found) return;
+        const field = path.join('.') || '(the command)';
+        const expected = fieldType.typeName ?? String(fieldType);
+        found = {
+          field,
+          message: `${field}: expected ${expected}, got ${JSON.stringify(value) ?? 'nothing'}`,
+        };
+      },
+    });
+    if (!found && (data === null || typeof data !== 'object' || Array.isArray(data))) {
+      found = { field: '(the command)', message: 'the command data must be an object' };
+    }
+    return found;
+  }
+
+  private schema(fullName: string): avsc.Type {
+    let type = this.schemas.get(fullName);
+    if (!type) {
+      const entry = this.serde.catalog.get(fullName);
+      if (!entry) throw new CommandInputError('UNKNOWN_COMMAND', `no schema for ${fullName}`);
+      type = parse(entry.versions.at(-1)!.text);
+      this.schemas.set(fullName, type);
+    }
+    return type;
+  }
+}
