@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { appCommand } from './appCommand.js';
 import { brokerCommand } from './brokerCommand.js';
+import { produceCommand } from './produceCommand.js';
 import { registryCommand } from './registryCommand.js';
 import { schemasCommand } from './schemasCommand.js';
 import { startCommand } from './startCommand.js';
@@ -14,6 +16,8 @@ schemasCommand(program);
 startCommand(program);
 topologyCommand(program);
 tailCommand(program);
+appCommand(program);
+produceCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`kes: ${err instanceof Error ? err.message : String(err)}`);

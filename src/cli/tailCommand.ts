@@ -59,6 +59,13 @@ export function tailCommand(program: Command): void {
         await consumer.connect();
         await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? false });
         if (opts.untilEnd && (!opts.fromBeginning || remaining.size === 0)) return done();
+        // A partition may end with transaction markers, which are never handed over as messages:
+        // its end is reached when a processed batch reaches it.
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          if (!opts.untilEnd || BigInt(payload.lastOffset) + 1n < (ends.get(payload.partition) ?? 0n)) return;
+          remaining.delete(payload.partition);
+          if (remaining.size === 0) void done();
+        });
         await consumer.run({
           autoCommit: false,
           eachMessage: async ({ partition, message }) => {
@@ -89,10 +96,6 @@ export function tailCommand(program: Command): void {
               value,
             };
             console.log(JSON.stringify(line, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
-            if (opts.untilEnd && BigInt(message.offset) + 1n >= (ends.get(partition) ?? 0n)) {
-              remaining.delete(partition);
-              if (remaining.size === 0) void done();
-            }
           },
         });
       },

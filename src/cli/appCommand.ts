@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { defaultLogger } from '../broker/brokerOptions.js';
+import { startApp } from '../app/startApp.js';
+import { brokerList, defaultBrokers, defaultRegistry, untilSignal } from './options.js';
+
+/**
+ * `kes app`: one instance of the kes application — every processor of the topology, its stores
+ * under `--data`. Start several (each with its own data directory) to share the partitions.
+ */
+export function appCommand(program: Command): void {
+  program
+    .command('app')
+    .description('run the processors of the topology (command handlers, saga, policies)')
+    .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
+    .option('--registry <url>', 'schema registry URL (env SCHEMA_REGISTRY_URL)', defaultRegistry())
+    .option(
+      '--data <dir>',
+      'local state of this instance (env KES_DATA_DIR)',
+      process.env.KES_DATA_DIR ?? './data/app',
+    )
+    .option(
+      '--instance-id <id>',
+      'names this instance (env KES_INSTANCE_ID); default: host and pid',
+      process.env.KES_INSTANCE_ID,
+    )
+    .option('--at-least-once', 'process at least once instead of exactly once')
+    .option(
+      '--invoice-base-url <url>',
+      'where invoices are published (env KES_INVOICE_BASE_URL)',
+      process.env.KES_INVOICE_BASE_URL,
+    )
+    .action(
+      async (opts: {
+        brokers: string;
+        registry: string;
+        data: string;
+        instanceId?: string;
+        atLeastOnce?: boolean;
+        invoiceBaseUrl?: string;
+      }) => {
+        const logger = defaultLogger('kes-app');
+        const app = await startApp({
+          brokers: brokerList(opts.brokers),
+          registryUrl: opts.registry,
+          dataDir: opts.data,
+          ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
+          ...(opts.invoiceBaseUrl ? { invoiceBaseUrl: opts.invoiceBaseUrl } : {}),
+          guarantee: opts.atLeastOnce ? 'at_least_once' : 'exactly_once',
+          logger,
+        });
+        await app.streams.whenReady(5 * 60_000).then(
+          () => logger.info('ready: every task restored'),
+          (err: unknown) => logger.warn({ err }, 'not ready yet'),
+        );
+        const signal = await untilSignal();
+        logger.info({ signal }, 'shutting down');
+        await app.close();
+      },
+    );
+}

@@ -1,0 +1,101 @@
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { Command } from 'commander';
+import { Kafka, logLevel } from 'kafkajs';
+import { type CommandInput, CommandSender } from '../commands/commandSender.js';
+import { deciders } from '../domain/domainCatalog.js';
+import { Serde } from '../serde/serde.js';
+import { brokerList, defaultBrokers, defaultRegistry, integer } from './options.js';
+
+interface CommandLine {
+  type: string;
+  data: unknown;
+  commandId?: string;
+  expectedVersion?: number;
+}
+
+/**
+ * `kes produce <CommandType> '<json>'` or `kes produce --file <commands.jsonl>`: encodes commands
+ * with their schemas and produces them to their domain's commands topic. Prints one JSON line per
+ * command: its id, aggregate, topic, partition and offset.
+ */
+export function produceCommand(program: Command): void {
+  program
+    .command('produce [type] [json]')
+    .description('produce commands: a type and its JSON fields, or --file with one command per line')
+    .option('--file <path>', 'JSON lines: {"type", "data", "commandId"?, "expectedVersion"?}')
+    .option('--command-id <id>', 'the command id (default: a new UUID)')
+    .option('--expected-version <n>', 'refuse unless the aggregate is at this version', integer)
+    .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
+    .option('--registry <url>', 'schema registry URL (env SCHEMA_REGISTRY_URL)', defaultRegistry())
+    .action(
+      async (
+        type: string | undefined,
+        json: string | undefined,
+        opts: {
+          file?: string;
+          commandId?: string;
+          expectedVersion?: number;
+          brokers: string;
+          registry: string;
+        },
+      ) => {
+        if (!opts.file && (!type || json === undefined)) {
+          throw new Error('give a command type and its JSON fields, or --file <commands.jsonl>');
+        }
+        const kafka = new Kafka({
+          clientId: 'kes-produce',
+          brokers: brokerList(opts.brokers),
+          logLevel: logLevel.NOTHING,
+        });
+        const serde = new Serde({
+          registry: new SchemaRegistry({ host: opts.registry, clientId: 'kes-produce' }),
+        });
+        const sender = new CommandSender(serde, Object.values(deciders));
+        const producer = kafka.producer({ idempotent: true });
+        await producer.connect();
+        try {
+          const send = async (line: CommandLine) => {
+            const input: CommandInput = {
+              type: line.type,
+              data: line.data,
+              source: '/cli',
+              ...(line.commandId ? { commandId: line.commandId } : {}),
+              ...(line.expectedVersion !== undefined ? { expectedVersion: line.expectedVersion } : {}),
+            };
+            const sent = await sender.send(producer, input);
+            const { commandId, aggregateId, partition, offset } = sent;
+            console.log(
+              JSON.stringify({
+                commandId,
+                type: line.type,
+                aggregateId,
+                topic: sent.record.topic,
+                partition,
+                offset,
+              }),
+            );
+          };
+          if (opts.file) {
+            const lines = readline.createInterface({
+              input: fs.createReadStream(opts.file),
+              crlfDelay: Infinity,
+            });
+            for await (const text of lines) {
+              if (text.trim() !== '') await send(JSON.parse(text) as CommandLine);
+            }
+          } else {
+            await send({
+              type: type!,
+              data: JSON.parse(json!) as unknown,
+              ...(opts.commandId ? { commandId: opts.commandId } : {}),
+              ...(opts.expectedVersion !== undefined ? { expectedVersion: opts.expectedVersion } : {}),
+            });
+          }
+        } finally {
+          await producer.disconnect();
+        }
+      },
+    );
+}
