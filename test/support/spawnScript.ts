@@ -18,9 +18,10 @@ export interface ScriptProcess {
 }
 
 /** Runs a TypeScript script (an absolute path) in a child process, collecting its JSON lines. */
-export function spawnScript(script: string, args: string[]): ScriptProcess {
+export function spawnScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): ScriptProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
