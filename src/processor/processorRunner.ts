@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ProcessorSpec } from '../topology/topologySpec.js';
 import { coPartitionedAssigner } from './coPartitionedAssigner.js';
 import type { Processor } from './processor.js';
-import { type ProcessingGuarantee, StreamTask, type TaskStore } from './streamTask.js';
+import { type ProcessedChunk, type ProcessingGuarantee, StreamTask, type TaskStore } from './streamTask.js';
 import { TaskState } from './taskState.js';
 
 /**
@@ -226,7 +226,17 @@ export class ProcessorRunner {
       if (!isRunning() || isStale() || this.stopped) return;
       const chunk = batch.messages.slice(at, at + chunkSize);
       const started = performance.now();
-      const result = await entry.task.process(batch.topic, chunk);
+      let result: ProcessedChunk;
+      try {
+        result = await entry.task.process(batch.topic, chunk);
+      } catch (err) {
+        // KafkaJS reads the chunk again from the last resolved offset.
+        this.logger.warn(
+          { err, topic: batch.topic, partition: batch.partition },
+          'transaction failed; retrying',
+        );
+        throw err;
+      }
       resolveOffset(chunk.at(-1)!.offset);
       this.options.onProcessed?.({
         partition: batch.partition,

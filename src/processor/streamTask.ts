@@ -56,6 +56,8 @@ export const DeadLetterHeaders = {
  */
 export class StreamTask {
   private state: TaskState = TaskState.Created;
+  /** Chunks run one after the other: a task's inputs (several topics) may arrive concurrently. */
+  private queue: Promise<unknown> = Promise.resolve();
   readonly id: string;
   private readonly stores: Map<string, TaskStore>;
 
@@ -81,7 +83,13 @@ export class StreamTask {
    * Processes the records of one input partition as one transaction. Resolves once everything is
    * committed; throws (having aborted) when the transaction fails.
    */
-  async process(topic: string, messages: readonly KafkaMessage[]): Promise<ProcessedChunk> {
+  process(topic: string, messages: readonly KafkaMessage[]): Promise<ProcessedChunk> {
+    const run = this.queue.then(() => this.processNow(topic, messages));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async processNow(topic: string, messages: readonly KafkaMessage[]): Promise<ProcessedChunk> {
     if (this.state !== TaskState.Running) throw new Error(`task ${this.id} is ${this.state}, not Running`);
     const { processor, partition } = this.options;
     const outputs: PendingOutput[] = [];
