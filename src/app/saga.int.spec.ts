@@ -57,7 +57,9 @@ function random(seed: number) {
 async function snapshots<S>(domain: string): Promise<Map<string, AggregateSnapshot<S>>> {
   const latest = new Map<string, AggregateSnapshot<S>>();
   for (const { message } of await readTopic(app.kafka, `${domain}.aggregates`)) {
-    latest.set(message.key!.toString(), JSON.parse(message.value!.toString()) as AggregateSnapshot<S>);
+    const key = message.key!.toString();
+    if (key.startsWith('cmd/') || message.value === null) continue; // remembered results
+    latest.set(key, JSON.parse(message.value.toString()) as AggregateSnapshot<S>);
   }
   return latest;
 }

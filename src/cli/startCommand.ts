@@ -1,41 +1,55 @@
 import * as path from 'node:path';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
+import { startApp } from '../app/startApp.js';
 import { defaultLogger } from '../broker/brokerOptions.js';
 import { startBroker } from '../broker/index.js';
 import { startRegistry } from '../registry/index.js';
-import { Serde } from '../serde/index.js';
-import { untilSignal } from './options.js';
+import { brokerList, untilSignal } from './options.js';
 
 /**
- * `kes start` (what `npm start` runs): the embedded default in one process. Today that is the
- * embedded broker on KES_BROKER_PORT (9092) with data under KES_DATA_DIR (./data), and the
- * embedded schema registry on KES_REGISTRY_PORT (8081) holding the domain's schemas.
+ * `kes start` (what `npm start` runs): the embedded default in one process — the embedded broker
+ * on KES_BROKER_PORT (9092) and the embedded schema registry on KES_REGISTRY_PORT (8081), with
+ * data under KES_DATA_DIR (./data), then the application (topology, schemas, every processor).
+ * With KAFKA_BROKERS / SCHEMA_REGISTRY_URL set, it uses those instead of embedding them.
  */
 export function startCommand(program: Command): void {
   program
     .command('start')
-    .description('run kes with its embedded infrastructure (today: the broker and the schema registry)')
+    .description(
+      'run kes: the embedded broker and schema registry (unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set) and every processor',
+    )
     .action(async () => {
       const logger = defaultLogger('kes');
       const dataDir = process.env.KES_DATA_DIR ?? './data';
-      const broker = await startBroker({
-        port: Number(process.env.KES_BROKER_PORT ?? 9092),
-        dataDir: path.join(dataDir, 'broker'),
-        logger,
+      const broker = process.env.KAFKA_BROKERS
+        ? undefined
+        : await startBroker({
+            port: Number(process.env.KES_BROKER_PORT ?? 9092),
+            dataDir: path.join(dataDir, 'broker'),
+            logger: logger.child({ component: 'broker' }),
+          });
+      const brokers = broker ? [broker.bootstrap] : brokerList(process.env.KAFKA_BROKERS!);
+      const registry = process.env.SCHEMA_REGISTRY_URL
+        ? undefined
+        : await startRegistry({
+            port: Number(process.env.KES_REGISTRY_PORT ?? 8081),
+            brokers,
+            logger: logger.child({ component: 'registry' }),
+          });
+      const app = await startApp({
+        brokers,
+        registryUrl: registry?.url ?? process.env.SCHEMA_REGISTRY_URL!,
+        dataDir: path.join(dataDir, 'app'),
+        ...(process.env.KES_INSTANCE_ID ? { instanceId: process.env.KES_INSTANCE_ID } : {}),
+        ...(process.env.KES_INVOICE_BASE_URL ? { invoiceBaseUrl: process.env.KES_INVOICE_BASE_URL } : {}),
+        logger: logger.child({ component: 'app' }),
       });
-      const registry = await startRegistry({
-        port: Number(process.env.KES_REGISTRY_PORT ?? 8081),
-        brokers: [broker.bootstrap],
-        logger: logger.child({ component: 'registry' }),
-      });
-      const registered = await new Serde({
-        registry: new SchemaRegistry({ host: registry.url }),
-      }).registerAll();
-      logger.info({ schemas: registered.length, registry: registry.url }, 'schemas registered');
+      await app.streams.whenReady(5 * 60_000);
+      logger.info({ brokers, registry: registry?.url ?? process.env.SCHEMA_REGISTRY_URL }, 'kes is ready');
       const signal = await untilSignal();
       logger.info({ signal }, 'shutting down');
-      await registry.close();
-      await broker.close();
+      await app.close();
+      await registry?.close();
+      await broker?.close();
     });
 }

@@ -4,13 +4,7 @@ import type { Forwarded, KesRecord } from '../processor/kesRecord.js';
 import type { Processor, ProcessorContext, StoreAccess } from '../processor/processor.js';
 import type { Serde } from '../serde/serde.js';
 import type { RecordValue } from '../serde/upcasters.js';
-import {
-  type AggregateSnapshot,
-  decodeSnapshot,
-  encodeSnapshot,
-  remember,
-  replaceResult,
-} from './aggregateSnapshot.js';
+import { type AggregateSnapshot, decodeJson, encodeJson, remember, resultKey } from './aggregateSnapshot.js';
 import { CloudEventHeaders, cloudEventHeaders } from './cloudEvents.js';
 import {
   COMMAND_RESULT_TYPE,
@@ -63,14 +57,8 @@ export function commandHandler<C extends { type: string }, E extends { type: str
           COMMAND_RESULT_TYPE,
           result as unknown as RecordValue,
         ),
-        headers: cloudEventHeaders({
-          id: randomUUID(),
-          type: COMMAND_RESULT_TYPE,
-          source: `/${domain}`,
-          subject: result.aggregateId,
-          time: result.processedAt,
-          causationId: result.commandId,
-        }),
+        // No headers: the value says everything (command id, type, aggregate), and every header
+        // costs an allocation per record in the client's encoder.
       };
     });
 
@@ -94,13 +82,16 @@ export function commandHandler<C extends { type: string }, E extends { type: str
       const store = context.store(storeName);
       const stored = await store.get(aggregateId);
       const snapshot: AggregateSnapshot<S> = stored
-        ? decodeSnapshot<S>(stored)
-        : { version: 0, state: decider.initialState(), commands: [] };
-
-      const repeat = snapshot.commands.find((c) => c.commandId === meta.commandId);
-      if (repeat) {
-        emitResult(context, () => repeat);
-        return;
+        ? decodeJson<AggregateSnapshot<S>>(stored)
+        : { version: 0, state: decider.initialState(), recent: [] };
+      // The snapshot lists the recent command ids: only a repeat needs its remembered result read.
+      if (snapshot.recent.includes(meta.commandId)) {
+        const remembered = await store.get(resultKey(meta.commandId));
+        if (remembered) {
+          const repeat = decodeJson<CommandResult>(remembered);
+          emitResult(context, () => repeat);
+          return;
+        }
       }
       const processedAt = now();
       const base = { commandId: meta.commandId, commandType: decoded.type, aggregateId, processedAt };
@@ -109,7 +100,11 @@ export function commandHandler<C extends { type: string }, E extends { type: str
        * is recognised; only for aggregates that exist (refused commands to unknown ids leave nothing).
        */
       const conclude = (result: CommandResult, after: AggregateSnapshot<S>) => {
-        if (after.version > 0) store.put(aggregateId, encodeSnapshot(remember(after, result)));
+        if (after.version === 0) return result;
+        const { snapshot: next, forgotten } = remember(after, result.commandId);
+        store.put(aggregateId, encodeJson(next));
+        store.put(resultKey(result.commandId), encodeJson(result));
+        if (forgotten !== undefined) store.delete(resultKey(forgotten));
         return result;
       };
       const refuse = (status: CommandStatus, code: string, message: string) => {
@@ -176,7 +171,7 @@ export function commandHandler<C extends { type: string }, E extends { type: str
           position: null,
           rejection: null,
         },
-        { version, state, commands: snapshot.commands },
+        { version, state, recent: snapshot.recent },
       );
       emitResult(context, (aggregates) => {
         const position = last?.position;
@@ -185,13 +180,9 @@ export function commandHandler<C extends { type: string }, E extends { type: str
           ...accepted,
           position: { topic: position.topic, partition: position.partition, offset: Number(position.offset) },
         };
-        // Now the events' position is known: patch it into the remembered result.
-        const current = aggregates.get(aggregateId);
-        return current.then((bytes) => {
-          if (bytes)
-            aggregates.put(aggregateId, encodeSnapshot(replaceResult(decodeSnapshot<S>(bytes), result)));
-          return result;
-        });
+        // Now the events' position is known: remember the result with it.
+        aggregates.put(resultKey(result.commandId), encodeJson(result));
+        return result;
       });
     },
 

@@ -49,6 +49,9 @@ export async function decodeEvent<E extends { type: string }>(
   types: readonly string[],
 ): Promise<E | undefined> {
   if (record.value === null) return undefined;
+  // Events carry their type in ce_type: those of other types need no decoding.
+  const header = record.headers[CloudEventHeaders.type];
+  if (header !== undefined && !types.includes(header.slice(header.lastIndexOf('.') + 1))) return undefined;
   const decoded = await serde.decode(record.value);
   const type = decoded.type.slice(decoded.type.lastIndexOf('.') + 1);
   if (!types.includes(type)) return undefined;

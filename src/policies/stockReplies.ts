@@ -1,3 +1,4 @@
+import { CloudEventHeaders } from '../commands/cloudEvents.js';
 import type { Processor } from '../processor/processor.js';
 import type { Serde } from '../serde/serde.js';
 
@@ -21,6 +22,9 @@ export function stockReplies(serde: Serde): Processor {
     name: 'stock-replies',
     async process(record, context) {
       if (record.value === null) return;
+      // Events carry their type in ce_type: most are not reservation outcomes, and need no decoding.
+      const type = record.headers[CloudEventHeaders.type];
+      if (type !== undefined && !RESERVATION_OUTCOMES.has(type)) return;
       const decoded = await serde.decode(record.value);
       if (!RESERVATION_OUTCOMES.has(decoded.type)) return;
       const orderId = (decoded.value as { orderId?: unknown }).orderId;

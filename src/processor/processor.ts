@@ -4,6 +4,7 @@ import type { Forwarded, KesRecord, OutputRecord } from './kesRecord.js';
 /** A task's view of one of its stores during processing: its own writes first, then the store. */
 export interface StoreAccess {
   get(key: string): Promise<Buffer | undefined>;
+  getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]>;
   put(key: string, value: Buffer): void;
   delete(key: string): void;
   range(options?: RangeOptions): AsyncIterable<[string, Buffer]>;

@@ -33,13 +33,13 @@ export interface ProcessorRunnerOptions {
   /** Partition counts of the topics its processor writes to. */
   readonly partitionCounts: ReadonlyMap<string, number>;
   readonly logger: Logger;
-  /** Records per transaction, at most. Default 1000. */
+  /** Records per transaction, at most. Default 5000. */
   readonly maxRecordsPerTransaction?: number;
   /** How long a fetch waits for more records (the pace of small transactions). Default 100 ms. */
   readonly commitIntervalMs?: number;
   readonly sessionTimeoutMs?: number;
   readonly transactionTimeoutMs?: number;
-  /** Partitions processed at the same time. Default 4. */
+  /** Partitions processed at the same time. Default 8. */
   readonly concurrency?: number;
   /** Called after every committed chunk (metrics). */
   readonly onProcessed?: (event: {
@@ -120,7 +120,7 @@ export class ProcessorRunner {
       autoCommit: guarantee === 'at_least_once',
       eachBatchAutoResolve: false,
       // Tasks are independent (own stores, own transactional producer): their round trips overlap.
-      partitionsConsumedConcurrently: this.options.concurrency ?? 4,
+      partitionsConsumedConcurrently: this.options.concurrency ?? 8,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }
@@ -221,7 +221,7 @@ export class ProcessorRunner {
       });
       return;
     }
-    const chunkSize = this.options.maxRecordsPerTransaction ?? 1000;
+    const chunkSize = this.options.maxRecordsPerTransaction ?? 5000;
     for (let at = 0; at < batch.messages.length; at += chunkSize) {
       if (!isRunning() || isStale() || this.stopped) return;
       const chunk = batch.messages.slice(at, at + chunkSize);
@@ -238,6 +238,16 @@ export class ProcessorRunner {
         throw err;
       }
       resolveOffset(chunk.at(-1)!.offset);
+      if (result.offsetsPending) {
+        // Nothing was written: a plain commit of the offset is enough (no transaction needed).
+        await this.consumer!.commitOffsets([
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: String(BigInt(chunk.at(-1)!.offset) + 1n),
+          },
+        ]);
+      }
       this.options.onProcessed?.({
         partition: batch.partition,
         records: result.records,

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { CachingKeyValueStore } from '../state/cachingKeyValueStore.js';
 import { ChangelogReader } from '../state/changelogReader.js';
 import { LevelKeyValueStore } from '../state/levelKeyValueStore.js';
 import { type RestoreProgress, restoreStore } from '../state/restoreStore.js';
@@ -34,6 +35,8 @@ export interface StreamsOptions {
     durationMs: number;
   }) => void;
   readonly onRestore?: (progress: RestoreProgress) => void;
+  /** Values each store keeps in memory in front of LevelDB. Default 10,000. */
+  readonly storeCacheEntries?: number;
 }
 
 export interface StreamsHandle {
@@ -82,7 +85,8 @@ export async function startStreams(options: StreamsOptions): Promise<StreamsHand
             for (const store of spec.stores) {
               const dir = path.join(options.dataDir, spec.name, String(partition), store.name);
               const level = await LevelKeyValueStore.open(dir, store.name);
-              stores.push({ changelog: store.changelog, transaction: new TransactionalStore(level) });
+              const cached = new CachingKeyValueStore(level, options.storeCacheEntries ?? 10_000);
+              stores.push({ changelog: store.changelog, transaction: new TransactionalStore(cached) });
             }
           } catch (err) {
             for (const s of stores) await s.transaction.store.close();

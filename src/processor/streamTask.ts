@@ -34,6 +34,11 @@ export interface ProcessedChunk {
   readonly records: number;
   readonly failed: number;
   readonly outputs: number;
+  /**
+   * The chunk wrote nothing (no outputs, no store writes), so no transaction was needed: the
+   * caller commits its offset plainly (replaying it would write nothing either).
+   */
+  readonly offsetsPending: boolean;
 }
 
 /** Headers a dead-lettered record carries, besides its own. */
@@ -131,7 +136,7 @@ export class StreamTask {
       }
     }
     const last = BigInt(messages.at(-1)!.offset);
-    let written: { records: number; checkpoints: Map<string, bigint> };
+    let written: { records: number; checkpoints: Map<string, bigint>; offsetsPending: boolean };
     try {
       written = await this.send(outputs, later, topic, last + 1n);
     } catch (err) {
@@ -141,11 +146,24 @@ export class StreamTask {
     for (const store of this.stores.values()) {
       await store.transaction.commit(written.checkpoints.get(store.transaction.name));
     }
-    return { records: messages.length, failed, outputs: written.records };
+    return {
+      records: messages.length,
+      failed,
+      outputs: written.records,
+      offsetsPending: written.offsetsPending,
+    };
   }
 
-  /** An output with its partition decided (explicit, else the key's, else this task's). */
+  /**
+   * An output with its partition decided (explicit, else the key's, else this task's). A record
+   * too big for any batch is refused here, inside the processing of its input, which then goes to
+   * the dead-letter topic instead of failing the transaction again and again.
+   */
   private pending(record: OutputRecord): PendingOutput {
+    const size = recordSize(record);
+    if (size > MAX_RECORD_BYTES) {
+      throw new Error(`a record of ${size} bytes for ${record.topic} exceeds ${MAX_RECORD_BYTES}`);
+    }
     let partition = record.partition;
     if (partition === undefined) {
       const count = this.options.partitionCounts.get(record.topic);
@@ -192,10 +210,10 @@ export class StreamTask {
     later: readonly AfterBuilder[],
     topic: string,
     nextOffset: bigint,
-  ): Promise<{ records: number; checkpoints: Map<string, bigint> }> {
+  ): Promise<{ records: number; checkpoints: Map<string, bigint>; offsetsPending: boolean }> {
     const { producer, guarantee, groupId, partition } = this.options;
     const write = async (send: (batch: TopicMessages[]) => Promise<RecordMetadata[]>) => {
-      if (outputs.length > 0) locate(outputs, await send(groupByTopic(outputs)));
+      await sendInPieces(outputs, send);
       const access = { store: (name: string) => this.storeNamed(name).transaction };
       const second: PendingOutput[] = [];
       for (const build of later) {
@@ -209,16 +227,23 @@ export class StreamTask {
           .map((w) => this.pending({ topic: store.changelog, key: w.key, value: w.value, partition })),
       }));
       for (const c of changelog) second.push(...c.outputs);
-      if (second.length > 0) locate(second, await send(groupByTopic(second)));
+      await sendInPieces(second, send);
       const checkpoints = new Map<string, bigint>();
       for (const c of changelog) {
         const end = c.outputs.at(-1)?.position;
         if (end) checkpoints.set(c.name, end.offset + 1n);
       }
-      return { records: outputs.length + second.length, checkpoints };
+      return { records: outputs.length + second.length, checkpoints, offsetsPending: false };
     };
     if (guarantee === 'at_least_once') {
       return write((topicMessages) => producer.sendBatch({ topicMessages, acks: -1 }));
+    }
+    if (
+      outputs.length === 0 &&
+      later.length === 0 &&
+      [...this.stores.values()].every((s) => s.transaction.pendingCount === 0)
+    ) {
+      return { records: 0, checkpoints: new Map(), offsetsPending: true };
     }
     const txn = await producer.transaction();
     try {
@@ -272,6 +297,42 @@ interface PendingOutput {
   readonly record: OutputRecord;
   readonly partition: number;
   position: RecordPosition | undefined;
+}
+
+/**
+ * KafkaJS writes everything sent for one partition in one request as one record batch, and a
+ * broker refuses batches over max.message.bytes (1 MB by default): outputs are sent in pieces
+ * of at most this many bytes, one after the other within the transaction.
+ */
+const MAX_PIECE_BYTES = 512 * 1024;
+/** The largest single record the runtime writes (below the default max.message.bytes). */
+const MAX_RECORD_BYTES = 900 * 1024;
+
+function recordSize(record: OutputRecord): number {
+  let size = 64 + (record.key ? Buffer.byteLength(record.key) : 0) + (record.value?.length ?? 0);
+  for (const [k, v] of Object.entries(record.headers ?? {})) size += k.length + Buffer.byteLength(v) + 4;
+  return size;
+}
+
+/** Sends outputs in order, in pieces small enough for any batch, and records where each landed. */
+async function sendInPieces(
+  outputs: readonly PendingOutput[],
+  send: (batch: TopicMessages[]) => Promise<RecordMetadata[]>,
+): Promise<void> {
+  let piece: PendingOutput[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (piece.length > 0) locate(piece, await send(groupByTopic(piece)));
+    piece = [];
+    bytes = 0;
+  };
+  for (const output of outputs) {
+    const size = recordSize(output.record);
+    if (bytes + size > MAX_PIECE_BYTES) await flush();
+    piece.push(output);
+    bytes += size;
+  }
+  await flush();
 }
 
 function push(list: PendingOutput[], output: PendingOutput): Forwarded {

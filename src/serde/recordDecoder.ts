@@ -104,6 +104,14 @@ export function parse(text: string): avsc.Type {
   return avsc.Type.forSchema(JSON.parse(text) as avsc.Schema, { registry: {} });
 }
 
+/** Fingerprints per type object: a writer schema is fingerprinted once, not for every record. */
+const fingerprints = new WeakMap<avsc.Type, string>();
+
 function fingerprint(type: avsc.Type): string {
-  return type.fingerprint('sha256').toString('hex');
+  let value = fingerprints.get(type);
+  if (value === undefined) {
+    value = type.fingerprint('sha256').toString('hex');
+    fingerprints.set(type, value);
+  }
+  return value;
 }

@@ -8,7 +8,7 @@ const data = tempDir('kes-start-');
 afterAll(() => data.remove());
 
 describe('kes start', () => {
-  it('runs the broker and the schema registry, with the domain schemas registered, and stops on SIGTERM', async () => {
+  it('runs the broker, the schema registry with the domain schemas, and every processor; stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'start'], {
       cwd: root,
       env: {
@@ -25,9 +25,7 @@ describe('kes start', () => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      await expect
-        .poll(() => output.includes('schemas registered'), { timeout: 60_000, interval: 200 })
-        .toBe(true);
+      await expect.poll(() => output.includes('kes is ready'), { timeout: 90_000, interval: 200 }).toBe(true);
       const listening = [...output.matchAll(/listening on ([\d.]+):(\d+)/g)].map((m) => `${m[1]}:${m[2]}`);
       expect(listening).toHaveLength(2);
       const registry = `http://${listening[1]}`;
@@ -38,6 +36,7 @@ describe('kes start', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
+    expect(output).toContain('kes app started');
     expect(output).toContain('registry stopped');
     expect(output).toContain('broker stopped');
   });

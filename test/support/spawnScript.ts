@@ -15,11 +15,15 @@ export interface ScriptProcess {
   ): Promise<Record<string, unknown>>;
   /** Sends SIGKILL and resolves once the process is gone. */
   kill(): Promise<void>;
+  /** Sends SIGTERM (a graceful stop) and resolves once the process is gone. */
+  stop(): Promise<void>;
 }
 
 /** Runs a TypeScript script (an absolute path) in a child process, collecting its JSON lines. */
 export function spawnScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): ScriptProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  // KES_CHILD_NODE_ARGS passes flags to the child's node (e.g. --cpu-prof for profiling).
+  const nodeArgs = process.env.KES_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -57,6 +61,10 @@ export function spawnScript(script: string, args: string[], env: NodeJS.ProcessE
     },
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
