@@ -23,10 +23,10 @@ export class CachingKeyValueStore implements KeyValueStore {
     const hit = this.cache.get(key);
     if (hit) {
       this.touch(key, hit);
-      return hit;
+      return Buffer.from(hit); // a copy: callers may not change what the store holds
     }
     const value = await this.store.get(key);
-    if (value) this.touch(key, value);
+    if (value) this.touch(key, Buffer.from(value));
     return value;
   }
 
@@ -35,16 +35,19 @@ export class CachingKeyValueStore implements KeyValueStore {
     const loaded = missing.length > 0 ? await this.store.getMany(missing) : [];
     missing.forEach((k, i) => {
       const value = loaded[i];
-      if (value) this.touch(k, value);
+      if (value) this.touch(k, Buffer.from(value));
     });
-    return keys.map((k) => this.cache.get(k));
+    return keys.map((k) => {
+      const value = this.cache.get(k);
+      return value && Buffer.from(value);
+    });
   }
 
   async write(writes: readonly StoreWrite[], checkpoint?: bigint): Promise<void> {
     await this.store.write(writes, checkpoint);
     for (const { key, value } of writes) {
       if (value === null) this.cache.delete(key);
-      else this.touch(key, value);
+      else this.touch(key, Buffer.from(value));
     }
   }
 
