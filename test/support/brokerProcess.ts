@@ -1,67 +1,23 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import * as path from 'node:path';
+import { type KesProcess, spawnKes } from './kesProcess.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-
-export interface BrokerProcess {
-  port: number;
-  bootstrap: string;
-  child: ChildProcess;
-  /** Output so far (the broker's JSON log lines). */
-  output: () => string;
-  /** Sends a signal and resolves when the process has exited. */
-  kill: (signal: NodeJS.Signals) => Promise<number | null>;
+export interface BrokerProcess extends KesProcess {
+  /** host:port for clients' bootstrap servers. */
+  readonly bootstrap: string;
 }
 
 /**
- * Runs `kes broker` as a child process, the way a user does, and resolves once it prints its
- * "listening on" line. Used where a test must kill the broker with SIGKILL.
+ * Runs `kes broker` as a child process and resolves once it listens. Used where a test must kill
+ * the broker with SIGKILL, and by the benchmarks (the broker in its own process, as in production).
  */
-export function spawnBroker(
+export async function spawnBroker(
   dataDir: string,
   port = 0,
   extraArgs: string[] = [],
   nodeArgs: string[] = [],
 ): Promise<BrokerProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeArgs,
-      '--import',
-      'tsx',
-      path.join(root, 'src/cli/main.ts'),
-      'broker',
-      '--port',
-      String(port),
-      '--data',
-      dataDir,
-      ...extraArgs,
-    ],
-    { cwd: root, env: { ...process.env, KES_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  const broker = await spawnKes(
+    ['broker', '--port', String(port), '--data', dataDir, ...extraArgs],
+    nodeArgs,
   );
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = (data: Buffer) => {
-      output += data.toString();
-      const match = /listening on ([\d.]+):(\d+)/.exec(output);
-      if (match) {
-        child.stdout!.off('data', onData);
-        child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-        resolve({
-          port: Number(match[2]),
-          bootstrap: `${match[1]}:${match[2]}`,
-          child,
-          output: () => output,
-          kill: async (signal) => {
-            child.kill(signal);
-            return exited;
-          },
-        });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    void exited.then((code) => reject(new Error(`broker exited with ${code} before listening:\n${output}`)));
-  });
+  return { ...broker, output: broker.output, kill: broker.kill, bootstrap: `${broker.host}:${broker.port}` };
 }
