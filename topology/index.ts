@@ -96,7 +96,74 @@ const policies: ProcessorSpec[] = [
   },
 ];
 
-const processors = [...commandHandlers, ...policies];
+const changelog = (name: string, key: string, description: string): TopicSpec =>
+  topic(name, key, description, { cleanupPolicy: 'compact' });
+
+const viewStore = (name: string, description: string): StoreSpec => ({
+  name,
+  changelog: `${name}.changelog`,
+  description,
+});
+
+/** The read side: views of the domain, their index by customer, and the event history. */
+const readSide: ProcessorSpec[] = [
+  {
+    name: 'invoices-by-order',
+    kind: 'repartition',
+    inputs: ['invoices.events'],
+    stores: [],
+    outputs: ['invoices-by-order.repartition', 'invoices-by-order.dlq'],
+    description: 'forwards invoice events re-keyed by order id, for the order views',
+  },
+  {
+    name: 'products-view',
+    kind: 'view',
+    inputs: ['stock.events'],
+    stores: [viewStore('products-view', 'productId → name, available, reserved, version')],
+    outputs: ['products-view.changelog', 'products-view.dlq'],
+    description: 'view products: stock per product',
+  },
+  {
+    name: 'orders-view',
+    kind: 'view',
+    inputs: ['orders.events', 'invoices-by-order.repartition'],
+    stores: [viewStore('orders-view', 'orderId → status, customer, items, total, invoice, shipping')],
+    outputs: ['orders-view.changelog', 'orders-view.dlq'],
+    description: 'view orders: each order with its invoice and shipping',
+  },
+  {
+    name: 'orders-with-invoices-view',
+    kind: 'view',
+    inputs: ['orders.events', 'invoices-by-order.repartition'],
+    stores: [viewStore('orders-with-invoices-view', 'orderId → customer, createdAt, invoiceUrl, status')],
+    outputs: [
+      'orders-with-invoices-view.changelog',
+      'orders-with-invoices-by-customer.repartition',
+      'orders-with-invoices-view.dlq',
+    ],
+    description: 'view orders-with-invoices: the join of orders and invoices; forwards rows by customer',
+  },
+  {
+    name: 'orders-with-invoices-by-customer',
+    kind: 'view',
+    inputs: ['orders-with-invoices-by-customer.repartition'],
+    stores: [
+      viewStore('orders-with-invoices-by-customer', 'customerId \\0 orderId → the orders-with-invoices row'),
+    ],
+    outputs: ['orders-with-invoices-by-customer.changelog', 'orders-with-invoices-by-customer.dlq'],
+    description: 'index of orders-with-invoices by customer',
+  },
+  {
+    name: 'event-history',
+    kind: 'view',
+    inputs: DOMAINS.map(({ domain }) => `${domain}.events`),
+    stores: [viewStore('event-history', 'domain/aggregateId \\0 version → the event record (audit)')],
+    outputs: ['event-history.changelog', 'event-history.dlq'],
+    description: 'the event history of every aggregate, for audit and temporal queries',
+  },
+];
+
+const processors = [...commandHandlers, ...policies, ...readSide];
 
 export const topology: TopologySpec = {
   applicationId: 'kes',
@@ -111,6 +178,18 @@ export const topology: TopologySpec = {
     topic('order-fulfilment.changelog', 'order id', 'changelog of the saga state store', {
       cleanupPolicy: 'compact',
     }),
+    topic('invoices-by-order.repartition', 'order id', 'invoice events re-keyed by order id', {
+      configs: { 'retention.ms': '-1' },
+    }),
+    topic(
+      'orders-with-invoices-by-customer.repartition',
+      'customer id',
+      'orders-with-invoices rows re-keyed by customer id',
+      { configs: { 'retention.ms': String(7 * DAY) } },
+    ),
+    ...readSide
+      .filter((p) => p.stores.length > 0)
+      .map((p) => changelog(p.stores[0]!.changelog, 'the store key', `changelog of the ${p.name} store`)),
     ...processors.map((p) =>
       topic(
         `${p.name}.dlq`,

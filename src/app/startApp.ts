@@ -15,6 +15,7 @@ import type { ProcessingGuarantee } from '../processor/streamTask.js';
 import { Serde } from '../serde/serde.js';
 import { applyTopology } from '../topology/applyTopology.js';
 import type { TopologySpec } from '../topology/topologySpec.js';
+import { readSideProcessors } from '../views/readSide.js';
 import { topology as referenceTopology } from '../../topology/index.js';
 
 export interface AppOptions {
@@ -87,6 +88,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       stockReplies(serde),
       sagaProcessor(orderFulfilment, { serde, sender }),
       invoicing({ serde, sender, invoiceBaseUrl: options.invoiceBaseUrl ?? DEFAULT_INVOICE_BASE_URL }),
+      ...readSideProcessors(serde, topology),
     ].map((p) => [p.name, p]),
   );
   const streams = await startStreams({

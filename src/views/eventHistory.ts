@@ -1,0 +1,60 @@
+import { CloudEventHeaders } from '../commands/cloudEvents.js';
+import type { Processor } from '../processor/processor.js';
+import { sourcePosition } from './viewProcessor.js';
+import { noteApplied } from './viewProgress.js';
+
+/** One event of an aggregate's history as stored: its record, metadata and Avro bytes. */
+export interface HistoryEntry {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The record value (Confluent wire format), base64. */
+  readonly value: string;
+}
+
+const SEQUENCE_DIGITS = 12;
+
+/** The prefix of an aggregate's entries: `<domain>/<aggregate id>\0`. */
+export function historyPrefix(domain: string, aggregateId: string): string {
+  return `${domain}/${aggregateId}\u0000`;
+}
+
+export function historyKey(domain: string, aggregateId: string, sequence: number): string {
+  return historyPrefix(domain, aggregateId) + String(sequence).padStart(SEQUENCE_DIGITS, '0');
+}
+
+/**
+ * The event history (audit log) of every aggregate: each event of the events topics it reads,
+ * stored under its aggregate and version, so an aggregate's events are one range read in order.
+ * The value keeps the record as written (bytes and headers); it is decoded when read, with the
+ * reader's current schema. An event already stored (a replay) is written again unchanged.
+ */
+export function eventHistory(options: { readonly name: string; readonly store: string }): Processor {
+  return {
+    name: options.name,
+    async process(record, context) {
+      const store = context.store(options.store);
+      await noteApplied(store, sourcePosition(record));
+      if (record.value === null) return;
+      const H = CloudEventHeaders;
+      const sequence = Number(record.headers[H.sequence]);
+      const type = record.headers[H.type];
+      const aggregateId = record.headers[H.subject] ?? record.key;
+      if (!type || !aggregateId || !Number.isSafeInteger(sequence) || sequence < 1) {
+        throw new Error('an event without ce_type, ce_subject or ce_sequence');
+      }
+      const domain = type.split('.')[1]!;
+      const entry: HistoryEntry = {
+        topic: record.topic,
+        partition: record.partition,
+        offset: Number(record.offset),
+        timestamp: record.timestamp,
+        headers: record.headers,
+        value: record.value.toString('base64'),
+      };
+      store.put(historyKey(domain, aggregateId, sequence), Buffer.from(JSON.stringify(entry)));
+    },
+  };
+}
