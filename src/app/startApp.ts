@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { commandHandler } from '../commands/commandHandler.js';
 import { CommandSender } from '../commands/commandSender.js';
@@ -15,7 +15,14 @@ import type { ProcessingGuarantee } from '../processor/streamTask.js';
 import { Serde } from '../serde/serde.js';
 import { applyTopology } from '../topology/applyTopology.js';
 import type { TopologySpec } from '../topology/topologySpec.js';
-import { readSideProcessors } from '../views/readSide.js';
+import { CommandResultWaiter } from '../commands/commandResultWaiter.js';
+import type { ApiContext, ApiLimits } from '../http/apiContext.js';
+import { AppMetrics } from '../http/appMetrics.js';
+import { buildApi } from '../http/buildApi.js';
+import { OwnerDirectory } from '../query/ownerDirectory.js';
+import { PartitionStores } from '../query/partitionStores.js';
+import { ViewQueries } from '../query/viewQueries.js';
+import { EVENT_HISTORY, readSideProcessors, referenceViews } from '../views/readSide.js';
 import { topology as referenceTopology } from '../../topology/index.js';
 
 export interface AppOptions {
@@ -35,7 +42,25 @@ export interface AppOptions {
   readonly kafka?: Omit<KafkaConfig, 'brokers'>;
   readonly logger: Logger;
   readonly onProcessed?: Parameters<typeof startStreams>[0]['onProcessed'];
+  /** Serve the HTTP API (commands, views, aggregates, health, metrics). */
+  readonly http?: HttpOptions;
 }
+
+export interface HttpOptions {
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** The URL other instances reach this one at; default http://<host>:<port>. */
+  readonly advertisedUrl?: string;
+  readonly limits?: Partial<ApiLimits>;
+}
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  bodyLimit: 64 * 1024,
+  commandTimeoutMs: 10_000,
+  queryWaitMs: 10_000,
+};
 
 export interface AppHandle {
   readonly kafka: Kafka;
@@ -43,6 +68,8 @@ export interface AppHandle {
   readonly sender: CommandSender;
   readonly streams: StreamsHandle;
   readonly instanceId: string;
+  /** The HTTP API's URL, when it serves one. */
+  readonly url: string | undefined;
   close(): Promise<void>;
 }
 
@@ -91,24 +118,87 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       ...readSideProcessors(serde, topology),
     ].map((p) => [p.name, p]),
   );
+  const metrics = new AppMetrics();
+  // The HTTP API starts first (its URL is advertised to the groups) and reads the streams later.
+  const started: { streams?: StreamsHandle } = {};
+  const http = options.http ? await startHttp(options.http) : undefined;
   const streams = await startStreams({
     kafka,
     topology,
     processors,
     dataDir: options.dataDir,
     instanceId,
-    endpoint: options.endpoint ?? null,
+    endpoint: http?.url ?? options.endpoint ?? null,
     guarantee: options.guarantee ?? 'exactly_once',
     logger,
-    onProcessed: options.onProcessed,
+    onProcessed: (e) => {
+      metrics.onProcessed(e);
+      options.onProcessed?.(e);
+    },
+    onRestore: metrics.onRestore,
   });
-  logger.info({ instanceId, processors: [...processors.keys()] }, 'kes app started');
+  started.streams = streams;
+  if (http) await http.run(streams);
+  logger.info({ instanceId, processors: [...processors.keys()], url: http?.url }, 'kes app started');
   return {
     kafka,
     serde,
     sender,
     streams,
     instanceId,
-    close: () => streams.close(),
+    url: http?.url,
+    async close() {
+      await http?.close();
+      await streams.close();
+    },
   };
+
+  /** Listens first (its URL is advertised to the groups), then serves once the processors run. */
+  async function startHttp(http: HttpOptions) {
+    const admin = kafka.admin();
+    await admin.connect();
+    const host = http.host ?? '127.0.0.1';
+    let self: string | null = http.advertisedUrl ?? null;
+    const stores = new PartitionStores({
+      runners: () => started.streams?.runners ?? [],
+      directory: new OwnerDirectory(admin),
+      self: () => self,
+    });
+    const context: ApiContext = {
+      sender,
+      stores,
+      queries: new ViewQueries({ stores, views: referenceViews, history: EVENT_HISTORY, topology, serde }),
+      metrics,
+      logger: logger.child({ component: 'http' }),
+      limits: { ...DEFAULT_LIMITS, ...http.limits },
+    };
+    const api = await buildApi(context);
+    await api.listen({ port: http.port, host });
+    const address = api.server.address();
+    const port = typeof address === 'object' && address ? address.port : http.port;
+    self ??= `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const url = self;
+    metrics.measureLag(admin, () => started.streams?.runners ?? []);
+    let waiter: CommandResultWaiter | undefined;
+    let producer: Producer | undefined;
+    return {
+      url,
+      async run(running: StreamsHandle) {
+        waiter = await CommandResultWaiter.start({
+          kafka,
+          serde,
+          groupId: `${topology.applicationId}-${instanceId}-results`,
+        });
+        producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+        await producer.connect();
+        context.running = { producer, waiter, streams: running };
+      },
+      async close() {
+        await api.close();
+        await waiter?.stop();
+        await producer?.disconnect();
+        await admin.disconnect();
+      },
+    };
+  }
 }

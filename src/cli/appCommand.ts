@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { defaultLogger } from '../broker/brokerOptions.js';
 import { startApp } from '../app/startApp.js';
-import { brokerList, defaultBrokers, defaultRegistry, untilSignal } from './options.js';
+import { brokerList, defaultBrokers, defaultRegistry, httpFromEnv, integer, untilSignal } from './options.js';
 
 /**
  * `kes app`: one instance of the kes application — every processor of the topology, its stores
@@ -23,6 +23,10 @@ export function appCommand(program: Command): void {
       'names this instance (env KES_INSTANCE_ID); default: host and pid',
       process.env.KES_INSTANCE_ID,
     )
+    .option('--http-port <port>', 'HTTP API port, 0 for any (env KES_HTTP_PORT, default 3000)', integer)
+    .option('--http-host <host>', 'HTTP API address (env KES_HTTP_HOST, default 127.0.0.1)')
+    .option('--advertised-url <url>', 'the URL other instances reach this one at (env KES_ADVERTISED_URL)')
+    .option('--no-http', 'run the processors only, without the HTTP API')
     .option('--at-least-once', 'process at least once instead of exactly once')
     .option(
       '--invoice-base-url <url>',
@@ -37,6 +41,10 @@ export function appCommand(program: Command): void {
         instanceId?: string;
         atLeastOnce?: boolean;
         invoiceBaseUrl?: string;
+        http: boolean;
+        httpPort?: number;
+        httpHost?: string;
+        advertisedUrl?: string;
       }) => {
         const logger = defaultLogger('kes-app');
         const app = await startApp({
@@ -46,10 +54,19 @@ export function appCommand(program: Command): void {
           ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
           ...(opts.invoiceBaseUrl ? { invoiceBaseUrl: opts.invoiceBaseUrl } : {}),
           guarantee: opts.atLeastOnce ? 'at_least_once' : 'exactly_once',
+          ...(opts.http
+            ? {
+                http: httpFromEnv({
+                  ...(opts.httpPort !== undefined ? { port: opts.httpPort } : {}),
+                  ...(opts.httpHost !== undefined ? { host: opts.httpHost } : {}),
+                  ...(opts.advertisedUrl !== undefined ? { advertisedUrl: opts.advertisedUrl } : {}),
+                }),
+              }
+            : {}),
           logger,
         });
         await app.streams.whenReady(5 * 60_000).then(
-          () => logger.info('ready: every task restored'),
+          () => logger.info({ url: app.url }, 'ready: every task restored'),
           (err: unknown) => logger.warn({ err }, 'not ready yet'),
         );
         const signal = await untilSignal();

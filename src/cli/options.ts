@@ -37,3 +37,20 @@ export const brokerList = (value: string) =>
     .split(',')
     .map((b) => b.trim())
     .filter(Boolean);
+
+/** The HTTP API settings from the environment: KES_HTTP_PORT (3000), KES_HTTP_HOST, KES_ADVERTISED_URL, limits. */
+export function httpFromEnv(overrides: { port?: number; host?: string; advertisedUrl?: string } = {}) {
+  const env = process.env;
+  const limits = {
+    ...(env.KES_HTTP_BODY_LIMIT ? { bodyLimit: Number(env.KES_HTTP_BODY_LIMIT) } : {}),
+    ...(env.KES_COMMAND_TIMEOUT_MS ? { commandTimeoutMs: Number(env.KES_COMMAND_TIMEOUT_MS) } : {}),
+    ...(env.KES_QUERY_WAIT_MS ? { queryWaitMs: Number(env.KES_QUERY_WAIT_MS) } : {}),
+  };
+  const advertisedUrl = overrides.advertisedUrl ?? env.KES_ADVERTISED_URL;
+  return {
+    port: overrides.port ?? Number(env.KES_HTTP_PORT ?? 3000),
+    host: overrides.host ?? env.KES_HTTP_HOST ?? '127.0.0.1',
+    ...(advertisedUrl ? { advertisedUrl } : {}),
+    limits,
+  };
+}

@@ -4,12 +4,13 @@ import { startApp } from '../app/startApp.js';
 import { defaultLogger } from '../broker/brokerOptions.js';
 import { startBroker } from '../broker/index.js';
 import { startRegistry } from '../registry/index.js';
-import { brokerList, untilSignal } from './options.js';
+import { brokerList, httpFromEnv, untilSignal } from './options.js';
 
 /**
  * `kes start` (what `npm start` runs): the embedded default in one process — the embedded broker
  * on KES_BROKER_PORT (9092) and the embedded schema registry on KES_REGISTRY_PORT (8081), with
- * data under KES_DATA_DIR (./data), then the application (topology, schemas, every processor).
+ * data under KES_DATA_DIR (./data), then the application (topology, schemas, every processor)
+ * with its HTTP API on KES_HTTP_PORT (3000).
  * With KAFKA_BROKERS / SCHEMA_REGISTRY_URL set, it uses those instead of embedding them.
  */
 export function startCommand(program: Command): void {
@@ -42,10 +43,14 @@ export function startCommand(program: Command): void {
         dataDir: path.join(dataDir, 'app'),
         ...(process.env.KES_INSTANCE_ID ? { instanceId: process.env.KES_INSTANCE_ID } : {}),
         ...(process.env.KES_INVOICE_BASE_URL ? { invoiceBaseUrl: process.env.KES_INVOICE_BASE_URL } : {}),
+        http: httpFromEnv(),
         logger: logger.child({ component: 'app' }),
       });
       await app.streams.whenReady(5 * 60_000);
-      logger.info({ brokers, registry: registry?.url ?? process.env.SCHEMA_REGISTRY_URL }, 'kes is ready');
+      logger.info(
+        { brokers, registry: registry?.url ?? process.env.SCHEMA_REGISTRY_URL, url: app.url },
+        `kes is ready: ${app.url}`,
+      );
       const signal = await untilSignal();
       logger.info({ signal }, 'shutting down');
       await app.close();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type avsc from 'avsc';
+import avsc from 'avsc';
 import type { Producer } from 'kafkajs';
 import type { Decider } from '../domain/decider.js';
 import { type DomainName, recordName } from '../domain/domainRecord.js';
@@ -128,7 +128,13 @@ export class CommandSender {
     if (!found && (data === null || typeof data !== 'object' || Array.isArray(data))) {
       found = { field: '(the command)', message: 'the command data must be an object' };
     }
-    return found;
+    return found ?? undeclaredField(type, data, []);
+  }
+
+  /** The current schema of a command type (its fields, for documentation). */
+  schemaText(type: string): string | undefined {
+    const decider = this.deciders.find((d) => d.commandTypes.includes(type));
+    return decider && this.serde.catalog.get(recordName(decider.domain, type))?.versions.at(-1)?.text;
   }
 
   private schema(fullName: string): avsc.Type {
@@ -141,4 +147,29 @@ export class CommandSender {
     }
     return type;
   }
+}
+
+/** The first field of `value` its record schema does not declare (avsc ignores them otherwise). */
+function undeclaredField(
+  type: avsc.Type,
+  value: unknown,
+  path: string[],
+): { field: string; message: string } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (type instanceof avsc.types.RecordType) {
+    const fields = new Map(type.fields.map((f) => [f.name, f.type]));
+    for (const [name, inner] of Object.entries(value)) {
+      const fieldType = fields.get(name);
+      const field = [...path, name].join('.');
+      if (!fieldType) return { field, message: `${field}: not a field of ${type.name ?? 'the record'}` };
+      const found = undeclaredField(fieldType, inner, [...path, name]);
+      if (found) return found;
+    }
+  } else if (type instanceof avsc.types.ArrayType && Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = undeclaredField(type.itemsType, item, [...path, String(i)]);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }

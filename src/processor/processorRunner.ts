@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { KeyValueStore } from '../state/keyValueStore.js';
 import type { ProcessorSpec } from '../topology/topologySpec.js';
 import { coPartitionedAssigner } from './coPartitionedAssigner.js';
 import type { Processor } from './processor.js';
@@ -74,6 +75,27 @@ export class ProcessorRunner {
 
   get name(): string {
     return this.options.spec.name;
+  }
+
+  /** The topics the processor reads. */
+  get inputs(): readonly string[] {
+    return this.options.spec.inputs;
+  }
+
+  /** The consumer group of this processor (shared by every instance). */
+  get group(): string {
+    return this.groupId;
+  }
+
+  /**
+   * The committed contents of a store of a task running here (it reflects every committed
+   * transaction of the task), for queries; undefined when the partition is not assigned here or
+   * its task is still restoring.
+   */
+  queryableStore(partition: number, store: string): KeyValueStore | undefined {
+    const entry = this.tasks.get(partition);
+    if (entry?.task?.taskState !== TaskState.Running) return undefined;
+    return entry.resources?.stores.find((s) => s.transaction.name === store)?.transaction.store;
   }
 
   /** Partition numbers assigned to this instance. */

@@ -74,7 +74,7 @@ export function viewProcessor<Row>(options: ViewProcessorOptions<Row>): Processo
           value: Buffer.from(JSON.stringify(value)),
           headers: { [SOURCE_HEADER]: formatPosition(position) },
         });
-        noteForwarded(store, progress, partitionForKey(forwardKey, forward.partitions));
+        noteForwarded(store, progress, partitionForKey(forwardKey, forward.partitions), position);
       }
     },
   };

@@ -6,8 +6,9 @@ import { type SourcePosition, sourceOf } from './sourcePosition.js';
  * How far a view task has read its sources, kept in the task's store beside its rows (so it is
  * exactly as current as they are, restored with them, and written in the same transaction):
  * `applied` maps each source partition (`<topic>:<partition>`) to the offset of the last event
- * processed from it; `forwarded` maps each partition of the view's output topic to the `applied`
- * it had when it last forwarded there — what a task downstream must reach to reflect those events.
+ * processed from it; `forwarded` maps each partition of the view's output topic to the source
+ * offsets of the last records forwarded there — what the task downstream must have applied to
+ * reflect them.
  * Keys starting with U+0000 are the view's own; rows never start with it.
  */
 export interface ViewProgress {
@@ -36,9 +37,15 @@ export async function noteApplied(store: StoreAccess, position: SourcePosition):
   return progress;
 }
 
-/** Records that the task has forwarded records to `partition` of its output, as of its progress. */
-export function noteForwarded(store: StoreAccess, progress: ViewProgress, partition: number): void {
-  progress.forwarded[String(partition)] = { ...progress.applied };
+/** Records that the task has forwarded the record of `position` to `partition` of its output. */
+export function noteForwarded(
+  store: StoreAccess,
+  progress: ViewProgress,
+  partition: number,
+  position: SourcePosition,
+): void {
+  const forwarded = (progress.forwarded[String(partition)] ??= {});
+  forwarded[sourceOf(position)] = position.offset;
   store.put(PROGRESS_KEY, Buffer.from(JSON.stringify(progress)));
 }
 

@@ -1,0 +1,44 @@
+import type { Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { CommandResultWaiter } from '../commands/commandResultWaiter.js';
+import type { CommandSender } from '../commands/commandSender.js';
+import type { StreamsHandle } from '../processor/startStreams.js';
+import type { PartitionStores } from '../query/partitionStores.js';
+import type { ViewQueries } from '../query/viewQueries.js';
+import type { AppMetrics } from './appMetrics.js';
+
+/** What the HTTP API runs on. The parts that need the processors are set once they run. */
+export interface ApiContext {
+  readonly sender: CommandSender;
+  readonly queries: ViewQueries;
+  readonly stores: PartitionStores;
+  readonly metrics: AppMetrics;
+  readonly logger: Logger;
+  readonly limits: ApiLimits;
+  /** Rebuilds a view (blue/green); absent where rebuilds are not offered. */
+  readonly rebuild?: (view: string) => Promise<unknown>;
+  running?: {
+    readonly producer: Producer;
+    readonly waiter: CommandResultWaiter;
+    readonly streams: StreamsHandle;
+  };
+}
+
+export interface ApiLimits {
+  /** Largest request body, bytes. */
+  readonly bodyLimit: number;
+  /** How long a command waits for its result before 202. */
+  readonly commandTimeoutMs: number;
+  /** How long a query waits for `after` and for an unavailable partition. */
+  readonly queryWaitMs: number;
+}
+
+/** The six commands clients send; the others are sent by the saga and the policies. */
+export const PUBLIC_COMMANDS = [
+  'AddProduct',
+  'IncreaseStock',
+  'DecreaseStock',
+  'PlaceOrder',
+  'CancelOrder',
+  'ShipOrder',
+] as const;

@@ -1,0 +1,91 @@
+/**
+ * Every error the HTTP API answers with: a stable code, its HTTP status, and what it means. The
+ * body of an error is `{ "code": ..., "message": ..., ...details }`. docs/api-errors.md is
+ * generated from this catalog (`kes docs errors`) and a test keeps them equal.
+ */
+export const API_ERRORS = {
+  INVALID_JSON: { status: 400, description: 'The request body is not valid JSON.' },
+  INVALID_PAYLOAD: {
+    status: 400,
+    description:
+      "The command's fields do not match its schema: a missing field, a wrong type, or a field the command does not have. `field` names the first one.",
+  },
+  INVALID_REQUEST: {
+    status: 400,
+    description: 'A path parameter, query parameter or header is malformed; `field` names it.',
+  },
+  INVALID_POSITION: {
+    status: 400,
+    description: '`after` is not a position token (`<topic>:<partition>:<offset>`, as command results give).',
+  },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'Commands are sent as `application/json`.' },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    description: 'The request body exceeds the limit (KES_HTTP_BODY_LIMIT).',
+  },
+  UNKNOWN_COMMAND: {
+    status: 404,
+    description:
+      'No public command has this type (internal commands of the saga and policies are not sent over HTTP).',
+  },
+  UNKNOWN_VIEW: { status: 404, description: 'No view has this name.' },
+  UNKNOWN_DOMAIN: { status: 404, description: 'No domain has this name (stock, orders, invoices).' },
+  NOT_FOUND: {
+    status: 404,
+    description: 'The view has no row with this key, or the aggregate has no events.',
+  },
+  ROUTE_NOT_FOUND: { status: 404, description: 'No route matches the method and path.' },
+  VERSION_CONFLICT: {
+    status: 409,
+    description: 'The aggregate is not at the version `If-Match` expects; `version` is its current version.',
+  },
+  REBUILD_IN_PROGRESS: { status: 409, description: 'The view is already being rebuilt.' },
+  COMMAND_REJECTED: {
+    status: 422,
+    description:
+      'A business rule refused the command; nothing was appended. `rejection.code` names the rule (see the domain catalogs).',
+  },
+  COMMAND_FAILED: {
+    status: 500,
+    description:
+      'The command could not be processed (it went to the dead-letter topic); nothing was appended.',
+  },
+  INTERNAL_ERROR: { status: 500, description: 'An unexpected error; the log has the details.' },
+  NOT_READY: { status: 503, description: 'The instance is starting: its stores are still being restored.' },
+  UNAVAILABLE: {
+    status: 503,
+    description:
+      'The partition holding the key has no reachable owner right now (a rebalance is under way); retry shortly.',
+  },
+  NOT_OWNER: {
+    status: 503,
+    description: 'Internal: this instance does not serve that partition (the caller retries elsewhere).',
+  },
+  POSITION_TIMEOUT: {
+    status: 504,
+    description: 'The view did not reach the `after` position within the wait (KES_QUERY_WAIT_MS).',
+  },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** An error answered to the client: its code decides the status. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return API_ERRORS[this.code].status;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, ...this.details };
+  }
+}

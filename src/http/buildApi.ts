@@ -1,0 +1,82 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { aggregateRoutes } from './aggregateRoutes.js';
+import type { ApiContext } from './apiContext.js';
+import { ApiError } from './apiErrors.js';
+import { commandRoutes } from './commandRoutes.js';
+import { healthRoutes } from './healthRoutes.js';
+import { internalRoutes } from './internalRoutes.js';
+import { viewRoutes } from './viewRoutes.js';
+
+/** Fastify's own errors, as codes of the catalog. */
+const FASTIFY_ERRORS: Record<string, ApiError['code']> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+};
+
+/**
+ * The HTTP API of a kes instance (Fastify): commands, views, aggregates, health, metrics, the
+ * internal routes of interactive queries, and the OpenAPI document at /docs. Every error is
+ * answered with a code of the catalog (apiErrors.ts).
+ */
+export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
+  const api = Fastify({
+    loggerInstance: context.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: context.limits.bodyLimit,
+    // Keys may hold any character; ids are matched whole.
+    routerOptions: { maxParamLength: 500 },
+    // Route schemas document the API; handlers check input themselves (commands against their
+    // Avro schemas, naming the field), so Fastify's validator must not change what it sees.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+  });
+  // Commands are JSON; any other body is refused with UNSUPPORTED_MEDIA_TYPE.
+  api.removeContentTypeParser('text/plain');
+  await api.register(swagger, {
+    openapi: {
+      info: {
+        title: 'kes',
+        description:
+          'Event sourcing and CQRS on Kafka: send commands, read views and aggregate histories. Errors: `{code, message}` with a code from the catalog (docs/api-errors.md).',
+        version: '1.0.0',
+      },
+      tags: [
+        { name: 'commands', description: 'Commands to the aggregates; each waits for its result' },
+        { name: 'views', description: 'Read models, served by the instance owning the key' },
+        { name: 'aggregates', description: 'Event history (audit) and temporal queries' },
+        { name: 'health', description: 'Liveness, readiness, metrics' },
+      ],
+    },
+  });
+  await api.register(swaggerUi, { routePrefix: '/docs' });
+  api.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    let apiError: ApiError;
+    if (error instanceof ApiError) apiError = error;
+    else if (error.code && FASTIFY_ERRORS[error.code])
+      apiError = new ApiError(FASTIFY_ERRORS[error.code]!, error.message);
+    else if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {
+      apiError = new ApiError('INVALID_JSON', error.message);
+    } else {
+      request.log.error({ err: error, url: request.url }, 'request failed');
+      apiError = new ApiError('INTERNAL_ERROR', 'an unexpected error; the log has the details');
+    }
+    if (apiError.status >= 500 && apiError.code !== 'INTERNAL_ERROR') {
+      request.log.warn({ code: apiError.code, url: request.url }, apiError.message);
+    }
+    return reply.code(apiError.status).send(apiError.toJSON());
+  });
+  api.setNotFoundHandler((request, reply) => {
+    const error = new ApiError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+    return reply.code(error.status).send(error.toJSON());
+  });
+  commandRoutes(api, context);
+  viewRoutes(api, context);
+  aggregateRoutes(api, context);
+  healthRoutes(api, context);
+  internalRoutes(api, context);
+  return api;
+}

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from './apiContext.js';
+import { ApiError } from './apiErrors.js';
+import { errorResponses } from './errorSchema.js';
+import { afterParam, limitParam, QUERY_DOCS } from './queryParams.js';
+
+type Query = Record<string, string | undefined>;
+
+/**
+ * GET /views/{view} (a page of rows; with an index's parameter, e.g. `customerId`, the rows for
+ * that value) and GET /views/{view}/{key}. `after` waits for a command's position.
+ */
+export function viewRoutes(api: FastifyInstance, context: ApiContext): void {
+  const deadline = () => Date.now() + context.limits.queryWaitMs;
+  const names = context.queries.viewNames;
+  api.get(
+    '/views/:view',
+    {
+      schema: {
+        tags: ['views'],
+        summary:
+          'A page of a view’s rows, in key order; or, with an index parameter, the rows for that value',
+        params: { type: 'object', properties: { view: { type: 'string', enum: names } } },
+        querystring: {
+          type: 'object',
+          properties: {
+            ...QUERY_DOCS,
+            customerId: { type: 'string', description: 'orders-with-invoices: the orders of this customer' },
+          },
+        },
+        response: errorResponses(400, 404, 503, 504),
+      },
+      attachValidation: true,
+    },
+    async (request) => {
+      const { view: name } = request.params as { view: string };
+      const query = request.query as Query;
+      const view = context.queries.view(name);
+      const page = {
+        limit: limitParam(query.limit),
+        ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+        ...(query.after !== undefined ? { after: afterParam(query.after)! } : {}),
+      };
+      if (view.index && query[view.index.name] !== undefined) {
+        const value = query[view.index.name]!;
+        if (value.length === 0) {
+          throw new ApiError('INVALID_REQUEST', `${view.index.name} must not be empty`, {
+            field: view.index.name,
+          });
+        }
+        return context.queries.byIndex(name, value, page, deadline());
+      }
+      return context.queries.list(name, page, deadline());
+    },
+  );
+  api.get(
+    '/views/:view/:key',
+    {
+      schema: {
+        tags: ['views'],
+        summary: 'One row of a view, served by the instance owning its partition',
+        params: {
+          type: 'object',
+          properties: { view: { type: 'string', enum: names }, key: { type: 'string' } },
+        },
+        querystring: { type: 'object', properties: { after: QUERY_DOCS.after } },
+        response: errorResponses(400, 404, 503, 504),
+      },
+      attachValidation: true,
+    },
+    async (request) => {
+      const { view, key } = request.params as { view: string; key: string };
+      const after = afterParam((request.query as Query).after);
+      return context.queries.row(view, key, after, deadline());
+    },
+  );
+}

@@ -1,0 +1,179 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ProcessorRunner } from '../processor/processorRunner.js';
+import type { KeyValueStore, RangeOptions } from '../state/keyValueStore.js';
+import { ApiError } from '../http/apiErrors.js';
+import { type ViewProgress, readProgress } from '../views/viewProgress.js';
+import type { OwnerDirectory } from './ownerDirectory.js';
+
+/** One partition of a store: the processor whose task owns it, the store, the partition number. */
+export interface StoreTarget {
+  readonly processor: string;
+  readonly store: string;
+  readonly partition: number;
+}
+
+/** A wait for a task to have applied a source offset. */
+export interface ProgressWait {
+  /** `<topic>:<partition>` */
+  readonly source: string;
+  readonly offset: number;
+}
+
+/** A header marking a request forwarded by another instance (never forwarded again). */
+export const FORWARDED_HEADER = 'kes-forwarded';
+
+const RETRY_MS = 50;
+const POLL_MS = 5;
+
+/**
+ * Reads stores by partition wherever they live: the store of a task running here is read
+ * directly; a partition owned by another instance is read from it over HTTP (the internal
+ * routes), found through the owner directory. While a partition has no reachable owner (a
+ * rebalance, a restore) it retries until the deadline, then answers UNAVAILABLE. Values are
+ * returned as the JSON text they are stored as.
+ */
+export class PartitionStores {
+  constructor(
+    private readonly options: {
+      readonly runners: () => readonly ProcessorRunner[];
+      readonly directory: OwnerDirectory;
+      /** This instance's advertised endpoint. */
+      readonly self: () => string | null;
+    },
+  ) {}
+
+  /** The JSON text stored under `key`, or undefined. */
+  async get(target: StoreTarget, key: string, deadline: number): Promise<string | undefined> {
+    return this.route(
+      target,
+      deadline,
+      async (store) => (await store.get(key))?.toString('utf8'),
+      async (base) => {
+        const response = await this.fetch(`${base}/get?key=${encodeURIComponent(key)}`, deadline);
+        if (response.status === 404) return undefined;
+        return response.ok ? await response.text() : response;
+      },
+    );
+  }
+
+  /** Entries within the bounds, in key order: [key, JSON text]. */
+  async range(target: StoreTarget, options: RangeOptions, deadline: number): Promise<[string, string][]> {
+    return this.route(
+      target,
+      deadline,
+      (store) => readRange(store, options),
+      async (base) => {
+        const response = await this.fetch(
+          `${base}/range?bounds=${encodeURIComponent(JSON.stringify(options))}`,
+          deadline,
+        );
+        return response.ok ? ((await response.json()) as [string, string][]) : response;
+      },
+    );
+  }
+
+  /** The task's progress, once it has applied `wait` (if given), or POSITION_TIMEOUT at the deadline. */
+  async progress(
+    target: StoreTarget,
+    wait: ProgressWait | undefined,
+    deadline: number,
+  ): Promise<ViewProgress> {
+    return this.route(
+      target,
+      deadline,
+      (store) => waitForProgress(store, wait, deadline),
+      async (base) => {
+        const query = wait ? `?source=${encodeURIComponent(wait.source)}&offset=${wait.offset}` : '';
+        const response = await this.fetch(`${base}/progress${query}`, deadline);
+        if (response.status === 504) {
+          const body = (await response.json()) as { message: string };
+          throw new ApiError('POSITION_TIMEOUT', body.message);
+        }
+        return response.ok ? ((await response.json()) as ViewProgress) : response;
+      },
+    );
+  }
+
+  /** The store of a task running here, or undefined. */
+  local(target: StoreTarget): KeyValueStore | undefined {
+    return this.runner(target.processor).queryableStore(target.partition, target.store);
+  }
+
+  private runner(processor: string): ProcessorRunner {
+    const runner = this.options.runners().find((r) => r.name === processor);
+    if (!runner) throw new Error(`processor ${processor} does not run here`);
+    return runner;
+  }
+
+  private async route<T>(
+    target: StoreTarget,
+    deadline: number,
+    local: (store: KeyValueStore) => Promise<T>,
+    remote: (base: string) => Promise<T | Response>,
+  ): Promise<T> {
+    const runner = this.runner(target.processor);
+    let fresh = false;
+    let lastProblem = 'no owner known';
+    for (;;) {
+      const store = this.local(target);
+      if (store) return local(store);
+      if (!runner.assignedPartitions.includes(target.partition)) {
+        const owner = await this.options.directory.ownerOf(runner.group, target.partition, { fresh });
+        if (owner && owner !== this.options.self()) {
+          const base = `${owner}/internal/stores/${target.processor}/${target.store}/${target.partition}`;
+          try {
+            const answer = await remote(base);
+            if (!(answer instanceof Response)) return answer;
+            lastProblem = `${owner} answered ${answer.status}`;
+            await answer.body?.cancel();
+          } catch (err) {
+            if (err instanceof ApiError) throw err;
+            lastProblem = `${owner}: ${(err as Error).message}`;
+          }
+        }
+      } else {
+        lastProblem = 'restoring here';
+      }
+      if (Date.now() + RETRY_MS > deadline) {
+        throw new ApiError(
+          'UNAVAILABLE',
+          `partition ${target.partition} of ${target.processor} is not available (${lastProblem})`,
+        );
+      }
+      fresh = true;
+      await sleep(RETRY_MS);
+    }
+  }
+
+  private fetch(url: string, deadline: number): Promise<Response> {
+    return fetch(url, {
+      headers: { [FORWARDED_HEADER]: '1' },
+      signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+    });
+  }
+}
+
+export async function readRange(store: KeyValueStore, options: RangeOptions): Promise<[string, string][]> {
+  const entries: [string, string][] = [];
+  for await (const [key, value] of store.range(options)) entries.push([key, value.toString('utf8')]);
+  return entries;
+}
+
+/** Polls the task's committed progress until it has applied the wait's offset. */
+export async function waitForProgress(
+  store: KeyValueStore,
+  wait: ProgressWait | undefined,
+  deadline: number,
+): Promise<ViewProgress> {
+  for (;;) {
+    const progress = await readProgress(store);
+    if (!wait || (progress.applied[wait.source] ?? -1) >= wait.offset) return progress;
+    if (Date.now() >= deadline) {
+      throw new ApiError(
+        'POSITION_TIMEOUT',
+        `${store.name} has not applied ${wait.source}:${wait.offset} yet (at ${progress.applied[wait.source] ?? 'nothing'})`,
+      );
+    }
+    await sleep(POLL_MS);
+  }
+}
