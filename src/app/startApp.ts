@@ -42,6 +42,8 @@ export interface AppOptions {
   readonly kafka?: Omit<KafkaConfig, 'brokers'>;
   readonly logger: Logger;
   readonly onProcessed?: Parameters<typeof startStreams>[0]['onProcessed'];
+  /** Run only these processors of the topology (default: all). */
+  readonly processors?: readonly string[];
   /** Serve the HTTP API (commands, views, aggregates, health, metrics). */
   readonly http?: HttpOptions;
 }
@@ -116,8 +118,13 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       sagaProcessor(orderFulfilment, { serde, sender }),
       invoicing({ serde, sender, invoiceBaseUrl: options.invoiceBaseUrl ?? DEFAULT_INVOICE_BASE_URL }),
       ...readSideProcessors(serde, topology),
-    ].map((p) => [p.name, p]),
+    ]
+      .filter((p) => !options.processors || options.processors.includes(p.name))
+      .map((p) => [p.name, p]),
   );
+  for (const name of options.processors ?? []) {
+    if (!processors.has(name)) throw new Error(`no processor named ${name}`);
+  }
   const metrics = new AppMetrics();
   // The HTTP API starts first (its URL is advertised to the groups) and reads the streams later.
   const started: { streams?: StreamsHandle } = {};
@@ -179,23 +186,26 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     self ??= `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const url = self;
     metrics.measureLag(admin, () => started.streams?.runners ?? []);
+    // The result reader joins its group while the processors join theirs.
+    const waiting = CommandResultWaiter.start({
+      kafka,
+      serde,
+      groupId: `${topology.applicationId}-${instanceId}-results`,
+    });
+    waiting.catch(() => undefined); // awaited in run()
     let waiter: CommandResultWaiter | undefined;
     let producer: Producer | undefined;
     return {
       url,
       async run(running: StreamsHandle) {
-        waiter = await CommandResultWaiter.start({
-          kafka,
-          serde,
-          groupId: `${topology.applicationId}-${instanceId}-results`,
-        });
+        waiter = await waiting;
         producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
         await producer.connect();
         context.running = { producer, waiter, streams: running };
       },
       async close() {
         await api.close();
-        await waiter?.stop();
+        await (waiter ?? (await waiting.catch(() => undefined)))?.stop();
         await producer?.disconnect();
         await admin.disconnect();
       },

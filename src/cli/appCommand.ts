@@ -27,6 +27,7 @@ export function appCommand(program: Command): void {
     .option('--http-host <host>', 'HTTP API address (env KES_HTTP_HOST, default 127.0.0.1)')
     .option('--advertised-url <url>', 'the URL other instances reach this one at (env KES_ADVERTISED_URL)')
     .option('--no-http', 'run the processors only, without the HTTP API')
+    .option('--processors <list>', 'run only these processors (comma-separated; default: all)')
     .option('--at-least-once', 'process at least once instead of exactly once')
     .option(
       '--invoice-base-url <url>',
@@ -42,6 +43,7 @@ export function appCommand(program: Command): void {
         atLeastOnce?: boolean;
         invoiceBaseUrl?: string;
         http: boolean;
+        processors?: string;
         httpPort?: number;
         httpHost?: string;
         advertisedUrl?: string;
@@ -53,6 +55,7 @@ export function appCommand(program: Command): void {
           dataDir: opts.data,
           ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
           ...(opts.invoiceBaseUrl ? { invoiceBaseUrl: opts.invoiceBaseUrl } : {}),
+          ...(opts.processors ? { processors: brokerList(opts.processors) } : {}),
           guarantee: opts.atLeastOnce ? 'at_least_once' : 'exactly_once',
           ...(opts.http
             ? {

@@ -27,6 +27,8 @@ export function startCommand(program: Command): void {
         : await startBroker({
             port: Number(process.env.KES_BROKER_PORT ?? 9092),
             dataDir: path.join(dataDir, 'broker'),
+            // One application instance joins these groups: nothing to wait for.
+            groupInitialRebalanceDelayMs: 0,
             logger: logger.child({ component: 'broker' }),
           });
       const brokers = broker ? [broker.bootstrap] : brokerList(process.env.KAFKA_BROKERS!);

@@ -160,6 +160,10 @@ async function startBenchApp(env: Env, guarantee: ProcessingGuarantee): Promise<
       env.dataDir,
       '--instance-id',
       'bench',
+      '--no-http',
+      // The write side only: what the baseline loop compares with.
+      '--processors',
+      'stock-commands',
       ...(guarantee === 'at_least_once' ? ['--at-least-once'] : []),
     ],
     { KES_LOG_LEVEL: 'info' },

@@ -3,6 +3,9 @@ import { spawnScript, type ScriptProcess } from './spawnScript.js';
 
 const main = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 
+/** A `kes app` child process and the URL of its HTTP API (on a free port). */
+export type AppProcess = ScriptProcess & { readonly url: string };
+
 /**
  * `kes app` as a child process (as users run it), with its own data directory. Resolves once it
  * logs that every task is restored.
@@ -12,7 +15,9 @@ export async function spawnApp(options: {
   registry: string;
   dataDir: string;
   instanceId: string;
-}): Promise<ScriptProcess> {
+  /** Extra arguments of `kes app`. */
+  args?: readonly string[];
+}): Promise<AppProcess> {
   const child = spawnScript(
     main,
     [
@@ -25,9 +30,12 @@ export async function spawnApp(options: {
       options.dataDir,
       '--instance-id',
       options.instanceId,
+      '--http-port',
+      '0',
+      ...(options.args ?? []),
     ],
     { KES_LOG_LEVEL: 'info' },
   );
-  await child.waitForLine((line) => line.msg === 'ready: every task restored', 120_000);
-  return child;
+  const ready = await child.waitForLine((line) => line.msg === 'ready: every task restored', 120_000);
+  return Object.assign(child, { url: ready.url as string });
 }
