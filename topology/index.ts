@@ -178,6 +178,15 @@ export const topology: TopologySpec = {
     topic('order-fulfilment.changelog', 'order id', 'changelog of the saga state store', {
       cleanupPolicy: 'compact',
     }),
+    topic(
+      'kes.views',
+      'view name',
+      'which generation of each view serves queries, and which is being built',
+      {
+        partitions: 1,
+        cleanupPolicy: 'compact',
+      },
+    ),
     topic('invoices-by-order.repartition', 'order id', 'invoice events re-keyed by order id', {
       configs: { 'retention.ms': '-1' },
     }),

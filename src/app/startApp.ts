@@ -10,7 +10,7 @@ import { invoicing } from '../policies/invoicing.js';
 import { sagaProcessor } from '../policies/sagaProcessor.js';
 import { stockReplies } from '../policies/stockReplies.js';
 import type { Processor } from '../processor/processor.js';
-import { type StreamsHandle, startStreams } from '../processor/startStreams.js';
+import { type StreamsHandle, startStreams, waitUntil } from '../processor/startStreams.js';
 import type { ProcessingGuarantee } from '../processor/streamTask.js';
 import { Serde } from '../serde/serde.js';
 import { applyTopology } from '../topology/applyTopology.js';
@@ -22,7 +22,10 @@ import { buildApi } from '../http/buildApi.js';
 import { OwnerDirectory } from '../query/ownerDirectory.js';
 import { PartitionStores } from '../query/partitionStores.js';
 import { ViewQueries } from '../query/viewQueries.js';
-import { EVENT_HISTORY, readSideProcessors, referenceViews } from '../views/readSide.js';
+import { ApiError } from '../http/apiErrors.js';
+import { EVENT_HISTORY, referenceViews, sharedReadProcessors } from '../views/readSide.js';
+import { ViewControl } from '../views/viewControl.js';
+import { ViewRuntime, type ViewRuntimeOptions } from '../views/viewRuntime.js';
 import { topology as referenceTopology } from '../../topology/index.js';
 
 export interface AppOptions {
@@ -42,6 +45,8 @@ export interface AppOptions {
   readonly kafka?: Omit<KafkaConfig, 'brokers'>;
   readonly logger: Logger;
   readonly onProcessed?: Parameters<typeof startStreams>[0]['onProcessed'];
+  /** View generations: how long a replaced one lingers, how often a rebuild is checked. */
+  readonly views?: Pick<ViewRuntimeOptions, 'retireAfterMs' | 'checkIntervalMs'>;
   /** Run only these processors of the topology (default: all). */
   readonly processors?: readonly string[];
   /** Serve the HTTP API (commands, views, aggregates, health, metrics). */
@@ -69,6 +74,8 @@ export interface AppHandle {
   readonly serde: Serde;
   readonly sender: CommandSender;
   readonly streams: StreamsHandle;
+  /** The views' generations (rebuilds). */
+  readonly views: ViewRuntime;
   readonly instanceId: string;
   /** The HTTP API's URL, when it serves one. */
   readonly url: string | undefined;
@@ -117,41 +124,84 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       stockReplies(serde),
       sagaProcessor(orderFulfilment, { serde, sender }),
       invoicing({ serde, sender, invoiceBaseUrl: options.invoiceBaseUrl ?? DEFAULT_INVOICE_BASE_URL }),
-      ...readSideProcessors(serde, topology),
+      ...sharedReadProcessors(serde),
     ]
       .filter((p) => !options.processors || options.processors.includes(p.name))
       .map((p) => [p.name, p]),
   );
+  // A view runs here if any of its processors is selected.
+  const views = new Map(
+    [...referenceViews].filter(
+      ([, view]) => !options.processors || view.processors.some((p) => options.processors!.includes(p)),
+    ),
+  );
   for (const name of options.processors ?? []) {
-    if (!processors.has(name)) throw new Error(`no processor named ${name}`);
+    if (!processors.has(name) && ![...views.values()].some((v) => v.processors.includes(name))) {
+      throw new Error(`no processor named ${name}`);
+    }
   }
   const metrics = new AppMetrics();
   // The HTTP API starts first (its URL is advertised to the groups) and reads the streams later.
-  const started: { streams?: StreamsHandle } = {};
+  const started: { streams?: StreamsHandle; views?: ViewRuntime } = {};
   const http = options.http ? await startHttp(options.http) : undefined;
-  const streams = await startStreams({
-    kafka,
-    topology,
-    processors,
+  const streamsOptions = {
     dataDir: options.dataDir,
     instanceId,
     endpoint: http?.url ?? options.endpoint ?? null,
     guarantee: options.guarantee ?? 'exactly_once',
     logger,
-    onProcessed: (e) => {
+    onProcessed: (e: {
+      processor: string;
+      partition: number;
+      records: number;
+      failed: number;
+      durationMs: number;
+    }) => {
       metrics.onProcessed(e);
       options.onProcessed?.(e);
     },
     onRestore: metrics.onRestore,
+  } as const;
+  const fixed = await startStreams({ ...streamsOptions, kafka, topology, processors });
+  const control = await ViewControl.start({
+    kafka,
+    groupId: `${topology.applicationId}-${instanceId}-views`,
   });
+  const viewRuntime = await ViewRuntime.start({
+    kafka,
+    topology,
+    serde,
+    views,
+    control,
+    streams: streamsOptions,
+    ...options.views,
+  });
+  started.views = viewRuntime;
+  const isReady = () => fixed.isReady() && viewRuntime.isReady();
+  const streams: StreamsHandle = {
+    get runners() {
+      return [...fixed.runners, ...viewRuntime.runners()];
+    },
+    isReady,
+    whenReady: (timeoutMs) => waitUntil(isReady, timeoutMs),
+    async close() {
+      await viewRuntime.close();
+      await control.stop();
+      await fixed.close();
+    },
+  };
   started.streams = streams;
   if (http) await http.run(streams);
-  logger.info({ instanceId, processors: [...processors.keys()], url: http?.url }, 'kes app started');
+  logger.info(
+    { instanceId, processors: streams.runners.map((r) => r.name), url: http?.url },
+    'kes app started',
+  );
   return {
     kafka,
     serde,
     sender,
     streams,
+    views: viewRuntime,
     instanceId,
     url: http?.url,
     async close() {
@@ -174,7 +224,24 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     const context: ApiContext = {
       sender,
       stores,
-      queries: new ViewQueries({ stores, views: referenceViews, history: EVENT_HISTORY, topology, serde }),
+      queries: new ViewQueries({
+        stores,
+        views: {
+          names: () => [...views.keys()],
+          resolve: (name) => started.views?.resolve(name),
+        },
+        history: EVENT_HISTORY,
+        topology,
+        serde,
+      }),
+      rebuild: async (name) => {
+        if (!started.views) throw new ApiError('NOT_READY', 'kes is starting');
+        return started.views.rebuild(name);
+      },
+      viewState: (name) => {
+        if (!started.views) throw new ApiError('NOT_READY', 'kes is starting');
+        return started.views.state(name);
+      },
       metrics,
       logger: logger.child({ component: 'http' }),
       limits: { ...DEFAULT_LIMITS, ...http.limits },

@@ -8,6 +8,7 @@ import { schemasCommand } from './schemasCommand.js';
 import { startCommand } from './startCommand.js';
 import { tailCommand } from './tailCommand.js';
 import { topologyCommand } from './topologyCommand.js';
+import { viewsCommand } from './viewsCommand.js';
 
 const program = new Command('kes').description('event sourcing and CQRS on Kafka').showHelpAfterError();
 brokerCommand(program);
@@ -18,6 +19,7 @@ topologyCommand(program);
 tailCommand(program);
 appCommand(program);
 produceCommand(program);
+viewsCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`kes: ${err instanceof Error ? err.message : String(err)}`);

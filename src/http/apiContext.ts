@@ -5,6 +5,7 @@ import type { CommandSender } from '../commands/commandSender.js';
 import type { StreamsHandle } from '../processor/startStreams.js';
 import type { PartitionStores } from '../query/partitionStores.js';
 import type { ViewQueries } from '../query/viewQueries.js';
+import type { ViewState } from '../views/viewControl.js';
 import type { AppMetrics } from './appMetrics.js';
 
 /** What the HTTP API runs on. The parts that need the processors are set once they run. */
@@ -15,8 +16,10 @@ export interface ApiContext {
   readonly metrics: AppMetrics;
   readonly logger: Logger;
   readonly limits: ApiLimits;
-  /** Rebuilds a view (blue/green); absent where rebuilds are not offered. */
-  readonly rebuild?: (view: string) => Promise<unknown>;
+  /** Starts a rebuild of a view (blue/green). */
+  readonly rebuild: (view: string) => Promise<ViewState>;
+  /** A view's generations: serving, and being built. */
+  readonly viewState: (view: string) => ViewState;
   running?: {
     readonly producer: Producer;
     readonly waiter: CommandResultWaiter;

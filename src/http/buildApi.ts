@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { adminRoutes } from './adminRoutes.js';
 import { aggregateRoutes } from './aggregateRoutes.js';
 import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
@@ -49,6 +50,7 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
         { name: 'views', description: 'Read models, served by the instance owning the key' },
         { name: 'aggregates', description: 'Event history (audit) and temporal queries' },
         { name: 'health', description: 'Liveness, readiness, metrics' },
+        { name: 'admin', description: 'Operations: view rebuilds' },
       ],
     },
   });
@@ -77,6 +79,7 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
   viewRoutes(api, context);
   aggregateRoutes(api, context);
   healthRoutes(api, context);
+  adminRoutes(api, context);
   internalRoutes(api, context);
   return api;
 }

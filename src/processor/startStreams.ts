@@ -124,16 +124,19 @@ export async function startStreams(options: StreamsOptions): Promise<StreamsHand
   return {
     runners,
     isReady,
-    async whenReady(timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!isReady()) {
-        if (Date.now() > deadline) throw new Error(`streams not ready after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    whenReady: (timeoutMs) => waitUntil(isReady, timeoutMs),
     async close() {
       await Promise.all(runners.map((r) => r.stop()));
       await reader.close();
     },
   };
+}
+
+/** Resolves once `isReady` holds (checked every 50 ms), or rejects after `timeoutMs`. */
+export async function waitUntil(isReady: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!isReady()) {
+    if (Date.now() > deadline) throw new Error(`streams not ready after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

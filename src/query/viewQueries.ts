@@ -9,6 +9,7 @@ import { INDEX_SEPARATOR } from '../views/indexProcessor.js';
 import type { QueryableView } from '../views/readSide.js';
 import { type SourcePosition, sourceOf } from '../views/sourcePosition.js';
 import { type StoredRow } from '../views/storedRow.js';
+import { baseName } from '../views/viewGeneration.js';
 import { FIRST_ROW_KEY } from '../views/viewProgress.js';
 import type { PartitionStores, StoreTarget } from './partitionStores.js';
 
@@ -60,7 +61,8 @@ export class ViewQueries {
   constructor(
     private readonly options: {
       readonly stores: PartitionStores;
-      readonly views: ReadonlyMap<string, QueryableView>;
+      /** The views, by name, with the names of their serving generation. */
+      readonly views: { names(): string[]; resolve(name: string): QueryableView | undefined };
       readonly history: { readonly processor: string; readonly store: string };
       readonly topology: TopologySpec;
       readonly serde: Serde;
@@ -75,11 +77,11 @@ export class ViewQueries {
 
   /** The names of the views queries can read. */
   get viewNames(): string[] {
-    return [...this.options.views.keys()];
+    return this.options.views.names();
   }
 
   view(name: string): QueryableView {
-    const view = this.options.views.get(name);
+    const view = this.options.views.resolve(name);
     if (!view) throw new ApiError('UNKNOWN_VIEW', `no view named ${name}`, { view: name });
     return view;
   }
@@ -99,7 +101,7 @@ export class ViewQueries {
   /** A page of the view's rows in key order, gathered from every partition. */
   async list(viewName: string, page: PageRequest, deadline: number): Promise<Page<unknown>> {
     const view = this.view(viewName);
-    const count = this.partitions.get(view.processor)!;
+    const count = this.partitionsOf(view.processor);
     if (page.after) {
       await this.waitDirect(
         this.targetAt(view.processor, view.store, page.after.partition),
@@ -219,12 +221,21 @@ export class ViewQueries {
     };
   }
 
+  /** Partition count and inputs are those of generation 1 (a generation renames internal topics only). */
+  private partitionsOf(processor: string): number {
+    return this.partitions.get(baseName(processor)) ?? 1;
+  }
+
+  private inputsOf(processor: string): readonly string[] {
+    return this.inputs.get(baseName(processor)) ?? [];
+  }
+
   private visible(view: QueryableView, row: unknown): boolean {
     return view.definition.isVisible ? view.definition.isVisible(row) : true;
   }
 
   private target(processor: string, store: string, key: string): StoreTarget {
-    return this.targetAt(processor, store, partitionForKey(key, this.partitions.get(processor)!));
+    return this.targetAt(processor, store, partitionForKey(key, this.partitionsOf(processor)));
   }
 
   private targetAt(processor: string, store: string, partition: number): StoreTarget {
@@ -237,7 +248,7 @@ export class ViewQueries {
    * holds (another key, another domain), so there is nothing to wait for.
    */
   private async waitDirect(target: StoreTarget, after: SourcePosition, deadline: number) {
-    if (after.partition !== target.partition || !this.inputs.get(target.processor)!.includes(after.topic))
+    if (after.partition !== target.partition || !this.inputsOf(target.processor).includes(after.topic))
       return;
     await this.options.stores.progress(target, { source: sourceOf(after), offset: after.offset }, deadline);
   }
@@ -253,7 +264,7 @@ export class ViewQueries {
     after: SourcePosition,
     deadline: number,
   ) {
-    if (!this.inputs.get(view.processor)!.includes(after.topic)) return;
+    if (!this.inputsOf(view.processor).includes(after.topic)) return;
     const upstream = this.targetAt(view.processor, view.store, after.partition);
     const source = sourceOf(after);
     const progress = await this.options.stores.progress(upstream, { source, offset: after.offset }, deadline);

@@ -14,7 +14,7 @@ import { viewProcessor } from './viewProcessor.js';
 
 /**
  * How the API reads a view: the processor that materializes it (its tasks own the partitions)
- * and its store, plus for a view with an index, the index's processor and store.
+ * and its store, plus for a view with an index, the index's query parameter, processor and store.
  */
 export interface QueryableView {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,31 +24,90 @@ export interface QueryableView {
   readonly index?: { readonly name: string; readonly processor: string; readonly store: string };
 }
 
+/**
+ * A view the runtime can rebuild: its queryable parts under their generation-1 names, every
+ * processor it consists of (all renamed together in a new generation), and how to build them.
+ */
+export interface ReadView extends QueryableView {
+  readonly processors: readonly string[];
+  /** The view's processors, with `rename` applied to every processor, store and internal topic name. */
+  build(rename: (name: string) => string, serde: Serde, topology: TopologySpec): Processor[];
+}
+
 export const EVENT_HISTORY = { processor: 'event-history', store: 'event-history' } as const;
 
+const BY_CUSTOMER = 'orders-with-invoices-by-customer.repartition';
+
 /** The views of the reference domain, by name. */
-export const referenceViews: ReadonlyMap<string, QueryableView> = new Map(
-  [
-    { definition: productsView, processor: 'products-view', store: 'products-view' },
-    { definition: ordersView, processor: 'orders-view', store: 'orders-view' },
-    {
-      definition: ordersWithInvoicesView,
-      processor: 'orders-with-invoices-view',
-      store: 'orders-with-invoices-view',
-      index: {
-        name: 'customerId',
-        processor: 'orders-with-invoices-by-customer',
-        store: 'orders-with-invoices-by-customer',
+export const referenceViews: ReadonlyMap<string, ReadView> = new Map(
+  (
+    [
+      {
+        definition: productsView,
+        processor: 'products-view',
+        store: 'products-view',
+        processors: ['products-view'],
+        build: (rename, serde) => [
+          viewProcessor({
+            name: rename('products-view'),
+            store: rename('products-view'),
+            view: productsView,
+            serde,
+          }),
+        ],
       },
-    },
-  ].map((v) => [v.definition.name, v]),
+      {
+        definition: ordersView,
+        processor: 'orders-view',
+        store: 'orders-view',
+        processors: ['orders-view'],
+        build: (rename, serde) => [
+          viewProcessor({
+            name: rename('orders-view'),
+            store: rename('orders-view'),
+            view: ordersView,
+            serde,
+          }),
+        ],
+      },
+      {
+        definition: ordersWithInvoicesView,
+        processor: 'orders-with-invoices-view',
+        store: 'orders-with-invoices-view',
+        index: {
+          name: 'customerId',
+          processor: 'orders-with-invoices-by-customer',
+          store: 'orders-with-invoices-by-customer',
+        },
+        processors: ['orders-with-invoices-view', 'orders-with-invoices-by-customer'],
+        build: (rename, serde, topology) => {
+          const partitions = topology.topics.find((t) => t.name === BY_CUSTOMER)?.partitions;
+          if (partitions === undefined) throw new Error(`the topology lacks ${BY_CUSTOMER}`);
+          return [
+            viewProcessor({
+              name: rename('orders-with-invoices-view'),
+              store: rename('orders-with-invoices-view'),
+              view: ordersWithInvoicesView,
+              serde,
+              forward: {
+                topic: rename(BY_CUSTOMER),
+                partitions,
+                keyOf: (row) => row.customerId ?? undefined,
+              },
+            }),
+            indexProcessor({
+              name: rename('orders-with-invoices-by-customer'),
+              store: rename('orders-with-invoices-by-customer'),
+            }),
+          ];
+        },
+      },
+    ] satisfies ReadView[]
+  ).map((v) => [v.definition.name, v]),
 );
 
-/** The read side's processors (views, index, repartitioning, event history). */
-export function readSideProcessors(serde: Serde, topology: TopologySpec): Processor[] {
-  const byCustomer = 'orders-with-invoices-by-customer.repartition';
-  const partitions = topology.topics.find((t) => t.name === byCustomer)?.partitions;
-  if (partitions === undefined) throw new Error(`the topology lacks ${byCustomer}`);
+/** The read side's processors that are not rebuilt (re-keying shared by the views, the event history). */
+export function sharedReadProcessors(serde: Serde): Processor[] {
   return [
     rekeyProcessor({
       name: 'invoices-by-order',
@@ -57,20 +116,6 @@ export function readSideProcessors(serde: Serde, topology: TopologySpec): Proces
       keyField: 'orderId',
       topic: 'invoices-by-order.repartition',
     }),
-    viewProcessor({ name: 'products-view', store: 'products-view', view: productsView, serde }),
-    viewProcessor({ name: 'orders-view', store: 'orders-view', view: ordersView, serde }),
-    viewProcessor({
-      name: 'orders-with-invoices-view',
-      store: 'orders-with-invoices-view',
-      view: ordersWithInvoicesView,
-      serde,
-      forward: {
-        topic: byCustomer,
-        partitions,
-        keyOf: (row) => row.customerId ?? undefined,
-      },
-    }),
-    indexProcessor({ name: 'orders-with-invoices-by-customer', store: 'orders-with-invoices-by-customer' }),
     eventHistory({ name: EVENT_HISTORY.processor, store: EVENT_HISTORY.store }),
   ];
 }

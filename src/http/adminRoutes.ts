@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from './apiContext.js';
+import { errorResponses } from './errorSchema.js';
+
+const stateSchema = {
+  type: 'object',
+  properties: {
+    view: { type: 'string' },
+    active: { type: 'integer', description: 'The generation serving queries' },
+    building: { type: 'integer', nullable: true, description: 'The generation being built, if any' },
+    updatedAt: { type: 'string' },
+  },
+};
+
+/** Operations on views: their generations, and a rebuild (blue/green, from offset 0). */
+export function adminRoutes(api: FastifyInstance, context: ApiContext): void {
+  const params = { type: 'object', properties: { view: { type: 'string' } } };
+  api.get(
+    '/admin/views/:view',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'The generations of a view: the one serving queries, and the one being built',
+        params,
+        response: { 200: stateSchema, ...errorResponses(404, 503) },
+      },
+    },
+    async (request) => context.viewState((request.params as { view: string }).view),
+  );
+  api.post(
+    '/admin/views/:view/rebuild',
+    {
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Builds a new generation of the view from offset 0 beside the serving one; queries switch to it once it has caught up',
+        params,
+        response: { 202: stateSchema, ...errorResponses(404, 409, 503) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send(await context.rebuild((request.params as { view: string }).view)),
+  );
+}
