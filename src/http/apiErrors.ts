@@ -1,7 +1,8 @@
 /**
  * Every error the HTTP API answers with: a stable code, its HTTP status, and what it means. The
  * body of an error is `{ "code": ..., "message": ..., ...details }`. docs/api-errors.md is
- * generated from this catalog (`kes docs errors`) and a test keeps them equal.
+ * generated from this catalog (`npm run docs:errors`, renderErrorCatalog.ts) and a test keeps
+ * them equal.
  */
 export const API_ERRORS = {
   INVALID_JSON: { status: 400, description: 'The request body is not valid JSON.' },

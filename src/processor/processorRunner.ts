@@ -136,6 +136,12 @@ export class ProcessorRunner {
       this.joined = true;
       void this.onAssignment([...partitions].sort((a, b) => a - b));
     });
+    // KafkaJS does not call eachBatch for a batch that held only control records (transaction
+    // markers) or aborted records; it reports a batch of size 0. Commit past it, so the group's
+    // committed offsets reach the end of its inputs (which is how lag and catching up are seen).
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0) void this.commitPast(payload.topic, payload.partition, payload.lastOffset);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...spec.inputs], fromBeginning: true });
     await consumer.run({
@@ -278,6 +284,24 @@ export class ProcessorRunner {
       });
       await heartbeat();
     }
+    // Records after the last message (aborted ones, transaction markers) are never delivered:
+    // commit past them, as for a batch that held nothing else.
+    const last = batch.messages.at(-1);
+    if (last && BigInt(batch.lastOffset()) > BigInt(last.offset) && isRunning() && !isStale()) {
+      await this.commitPast(batch.topic, batch.partition, batch.lastOffset());
+    }
+  }
+
+  /** Commits the offset after `lastOffset` (records skipped: markers, aborted), in the task's order. */
+  private commitPast(topic: string, partition: number, lastOffset: string): Promise<void> {
+    const task = this.tasks.get(partition)?.task;
+    if (this.stopped || task?.taskState !== TaskState.Running) return Promise.resolve();
+    const offset = String(BigInt(lastOffset) + 1n);
+    return task
+      .enqueue(() => this.consumer!.commitOffsets([{ topic, partition, offset }]))
+      .catch((err: unknown) =>
+        this.logger.debug({ err, topic, partition, offset }, 'could not commit past skipped records'),
+      );
   }
 
   async stop(): Promise<void> {

@@ -89,7 +89,12 @@ export class StreamTask {
    * committed; throws (having aborted) when the transaction fails.
    */
   process(topic: string, messages: readonly KafkaMessage[]): Promise<ProcessedChunk> {
-    const run = this.queue.then(() => this.processNow(topic, messages));
+    return this.enqueue(() => this.processNow(topic, messages));
+  }
+
+  /** Runs `work` after the chunks queued before it (one thing at a time per task). */
+  enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }

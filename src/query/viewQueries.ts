@@ -121,12 +121,13 @@ export class ViewQueries {
     );
     const merged = parts.flat().sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const taken = merged.slice(0, page.limit);
-    const full = parts.some((entries) => entries.length === page.limit);
+    // More rows follow if some were left out here, or a partition may hold more than it gave.
+    const more = merged.length > page.limit || parts.some((entries) => entries.length === page.limit);
     return {
       items: taken
         .map(([, text]) => (JSON.parse(text) as StoredRow).row)
         .filter((row) => this.visible(view, row)),
-      next: full && taken.length > 0 ? encodeCursor(taken.at(-1)![0]) : null,
+      next: more && taken.length > 0 ? encodeCursor(taken.at(-1)![0]) : null,
     };
   }
 

@@ -245,12 +245,24 @@ export class ViewRuntime {
         for (const topic of spec.inputs) {
           for (const { partition, high } of await this.admin.fetchTopicOffsets(topic)) {
             // The last entry of a transactional topic is a commit marker, never consumed.
-            if ((ours.get(`${topic}:${partition}`) ?? 0) < Number(high) - 1) return false;
+            const at = ours.get(`${topic}:${partition}`) ?? 0;
+            if (at < Number(high) - 1) {
+              this.logger.debug({ group: group(spec), topic, partition, at, end: high }, 'not caught up');
+              return false;
+            }
           }
         }
       } else {
         const theirs = await this.committed(group(serving.processors[i]!), spec.inputs);
-        for (const [key, offset] of theirs) if ((ours.get(key) ?? 0) < offset) return false;
+        for (const [key, offset] of theirs) {
+          if ((ours.get(key) ?? 0) < offset) {
+            this.logger.debug(
+              { group: group(spec), key, at: ours.get(key), serving: offset },
+              'not caught up',
+            );
+            return false;
+          }
+        }
       }
     }
     return true;
