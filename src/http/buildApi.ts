@@ -1,6 +1,11 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
 import { adminRoutes } from './adminRoutes.js';
 import { aggregateRoutes } from './aggregateRoutes.js';
 import type { ApiContext } from './apiContext.js';
@@ -27,7 +32,7 @@ const FASTIFY_ERRORS: Record<string, ApiError['code']> = {
 export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
   const api = Fastify({
     loggerInstance: context.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: context.limits.bodyLimit,
     // Keys may hold any character; ids are matched whole.
     routerOptions: { maxParamLength: 500 },
