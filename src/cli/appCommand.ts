@@ -5,12 +5,15 @@ import { brokerList, defaultBrokers, defaultRegistry, httpFromEnv, integer, unti
 
 /**
  * `kes app`: one instance of the kes application — every processor of the topology, its stores
- * under `--data`. Start several (each with its own data directory) to share the partitions.
+ * under `--data`, and the HTTP API. Start several (each with its own data directory and port) to
+ * share the partitions; any of them answers any key.
  */
 export function appCommand(program: Command): void {
   program
     .command('app')
-    .description('run the processors of the topology (command handlers, saga, policies)')
+    .description(
+      'run the processors of the topology (command handlers, saga, policies, views) and the HTTP API',
+    )
     .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
     .option('--registry <url>', 'schema registry URL (env SCHEMA_REGISTRY_URL)', defaultRegistry())
     .option(

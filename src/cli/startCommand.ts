@@ -17,7 +17,7 @@ export function startCommand(program: Command): void {
   program
     .command('start')
     .description(
-      'run kes: the embedded broker and schema registry (unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set) and every processor',
+      'run kes: the embedded broker and schema registry (unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set), every processor and the HTTP API',
     )
     .action(async () => {
       const logger = defaultLogger('kes');
