@@ -113,6 +113,9 @@ export class CommandSender {
   /** The first field the schema refuses, or undefined when the data fits it. */
   private check(fullName: string, data: unknown): { field: string; message: string } | undefined {
     const type = this.schema(fullName);
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      return { field: '(the command)', message: 'the command data must be a JSON object' };
+    }
     let found: { field: string; message: string } | undefined;
     type.isValid(data, {
       errorHook: (path: string[], value: unknown, fieldType: avsc.Type) => {
@@ -125,9 +128,6 @@ export class CommandSender {
         };
       },
     });
-    if (!found && (data === null || typeof data !== 'object' || Array.isArray(data))) {
-      found = { field: '(the command)', message: 'the command data must be an object' };
-    }
     return found ?? undeclaredField(type, data, []);
   }
 
