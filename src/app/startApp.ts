@@ -129,14 +129,11 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       .filter((p) => !options.processors || options.processors.includes(p.name))
       .map((p) => [p.name, p]),
   );
-  // A view runs here if any of its processors is selected.
-  const views = new Map(
-    [...referenceViews].filter(
-      ([, view]) => !options.processors || view.processors.some((p) => options.processors!.includes(p)),
-    ),
-  );
+  // A view runs here if any of its processors is selected; the others are read where they run.
+  const runsHere = (name: string) =>
+    !options.processors || referenceViews.get(name)!.processors.some((p) => options.processors!.includes(p));
   for (const name of options.processors ?? []) {
-    if (!processors.has(name) && ![...views.values()].some((v) => v.processors.includes(name))) {
+    if (!processors.has(name) && ![...referenceViews.values()].some((v) => v.processors.includes(name))) {
       throw new Error(`no processor named ${name}`);
     }
   }
@@ -171,7 +168,8 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     kafka,
     topology,
     serde,
-    views,
+    views: referenceViews,
+    runsHere,
     control,
     streams: streamsOptions,
     ...options.views,
@@ -218,6 +216,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     let self: string | null = http.advertisedUrl ?? null;
     const stores = new PartitionStores({
       runners: () => started.streams?.runners ?? [],
+      applicationId: topology.applicationId,
       directory: new OwnerDirectory(admin),
       self: () => self,
     });
@@ -227,7 +226,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       queries: new ViewQueries({
         stores,
         views: {
-          names: () => [...views.keys()],
+          names: () => [...referenceViews.keys()],
           resolve: (name) => started.views?.resolve(name),
         },
         history: EVENT_HISTORY,

@@ -19,12 +19,7 @@ export function internalRoutes(api: FastifyInstance, context: ApiContext): void 
       partition,
     } = params as { processor: string; store: string; partition: string };
     const target: StoreTarget = { processor, store: name, partition: Number(partition) };
-    let local;
-    try {
-      local = context.stores.local(target);
-    } catch {
-      throw new ApiError('NOT_OWNER', `processor ${processor} does not run here`);
-    }
+    const local = context.stores.local(target);
     if (!local) throw new ApiError('NOT_OWNER', `partition ${partition} of ${processor} is not served here`);
     return local;
   };

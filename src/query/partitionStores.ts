@@ -36,6 +36,8 @@ export class PartitionStores {
   constructor(
     private readonly options: {
       readonly runners: () => readonly ProcessorRunner[];
+      /** Prefix of the consumer groups (a processor not running here is found through its group). */
+      readonly applicationId: string;
       readonly directory: OwnerDirectory;
       /** This instance's advertised endpoint. */
       readonly self: () => string | null;
@@ -96,13 +98,11 @@ export class PartitionStores {
 
   /** The store of a task running here, or undefined. */
   local(target: StoreTarget): KeyValueStore | undefined {
-    return this.runner(target.processor).queryableStore(target.partition, target.store);
+    return this.runner(target.processor)?.queryableStore(target.partition, target.store);
   }
 
-  private runner(processor: string): ProcessorRunner {
-    const runner = this.options.runners().find((r) => r.name === processor);
-    if (!runner) throw new Error(`processor ${processor} does not run here`);
-    return runner;
+  private runner(processor: string): ProcessorRunner | undefined {
+    return this.options.runners().find((r) => r.name === processor);
   }
 
   private async route<T>(
@@ -112,13 +112,14 @@ export class PartitionStores {
     remote: (base: string) => Promise<T | Response>,
   ): Promise<T> {
     const runner = this.runner(target.processor);
+    const group = runner?.group ?? `${this.options.applicationId}-${target.processor}`;
     let fresh = false;
     let lastProblem = 'no owner known';
     for (;;) {
       const store = this.local(target);
       if (store) return local(store);
-      if (!runner.assignedPartitions.includes(target.partition)) {
-        const owner = await this.options.directory.ownerOf(runner.group, target.partition, { fresh });
+      if (!runner?.assignedPartitions.includes(target.partition)) {
+        const owner = await this.options.directory.ownerOf(group, target.partition, { fresh });
         if (owner && owner !== this.options.self()) {
           const base = `${owner}/internal/stores/${target.processor}/${target.store}/${target.partition}`;
           try {

@@ -16,8 +16,10 @@ export interface ViewRuntimeOptions {
   readonly kafka: Kafka;
   readonly topology: TopologySpec;
   readonly serde: Serde;
-  /** The views to run here, by name. */
+  /** Every view, by name (queries resolve their serving generation). */
   readonly views: ReadonlyMap<string, ReadView>;
+  /** Which views run here (default: all); the others are read from the instances running them. */
+  readonly runsHere?: (view: string) => boolean;
   readonly control: ViewControl;
   readonly streams: Omit<StreamsOptions, 'kafka' | 'topology' | 'processors'>;
   /** How long a replaced generation keeps running (queries in flight finish on it). Default 30 s. */
@@ -60,9 +62,12 @@ export class ViewRuntime {
     const admin = options.kafka.admin();
     await admin.connect();
     const runtime = new ViewRuntime(options, admin);
-    for (const name of options.views.keys()) await runtime.reconcile(options.control.state(name));
+    const runsHere = (name: string) => options.views.has(name) && (options.runsHere?.(name) ?? true);
+    for (const name of options.views.keys()) {
+      if (runsHere(name)) await runtime.reconcile(options.control.state(name));
+    }
     options.control.on('change', (state) => {
-      if (options.views.has(state.view)) runtime.serialize(() => runtime.reconcile(state));
+      if (runsHere(state.view)) runtime.serialize(() => runtime.reconcile(state));
     });
     runtime.timer = setInterval(
       () => runtime.serialize(() => runtime.checkBuilds()),
