@@ -64,6 +64,8 @@ export function commandHandler<C extends { type: string }, E extends { type: str
 
   return {
     name,
+    // The aggregates a chunk addresses are loaded in one read (their keys are the record keys).
+    prefetch: (records) => new Map([[storeName, records.flatMap((r) => (r.key === null ? [] : [r.key]))]]),
     async process(record: KesRecord, context: ProcessorContext) {
       const meta = commandMeta(record);
       if (record.value === null) throw new UndecodableCommandError('a command record without a value');

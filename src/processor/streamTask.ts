@@ -105,8 +105,11 @@ export class StreamTask {
     const outputs: PendingOutput[] = [];
     const later: AfterBuilder[] = [];
     let failed = 0;
-    for (const message of messages) {
-      const record = toRecord(topic, partition, message);
+    const records = messages.map((message) => toRecord(topic, partition, message));
+    for (const [name, keys] of processor.prefetch?.(records) ?? []) {
+      if (keys.length > 0) await this.storeNamed(name).transaction.store.getMany(keys);
+    }
+    for (const record of records) {
       const scopes = new Map<string, TransactionalStore>();
       const forwarded: PendingOutput[] = [];
       const built: AfterBuilder[] = [];

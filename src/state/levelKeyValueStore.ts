@@ -59,7 +59,9 @@ export class LevelKeyValueStore implements KeyValueStore {
   async get(key: string): Promise<Buffer | undefined> {
     this.checkOpen();
     checkKey(key);
-    return this.db.get(dataKey(key));
+    // Synchronous: one key is a fast lookup (block cache, memtable), cheaper than a round trip
+    // through the thread pool and a promise.
+    return this.db.getSync(dataKey(key));
   }
 
   async getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]> {

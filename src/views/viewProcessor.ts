@@ -7,7 +7,7 @@ import type { Serde } from '../serde/serde.js';
 import { SOURCE_HEADER, formatPosition, parsePosition, type SourcePosition } from './sourcePosition.js';
 import { type StoredRow, decodeRow, encodeRow } from './storedRow.js';
 import type { ViewDefinition, ViewEvent } from './viewEvent.js';
-import { noteApplied, noteForwarded } from './viewProgress.js';
+import { PROGRESS_KEY, noteApplied, noteForwarded } from './viewProgress.js';
 
 export interface ViewProcessorOptions<Row> {
   /** The processor's name in the topology. */
@@ -42,6 +42,10 @@ export function viewProcessor<Row>(options: ViewProcessorOptions<Row>): Processo
   const types = new Set(view.eventTypes);
   return {
     name: options.name,
+    // Rows are keyed as their records (the aggregate id, or the key a repartition gave them):
+    // a chunk's rows are loaded in one read.
+    prefetch: (records) =>
+      new Map([[options.store, [PROGRESS_KEY, ...records.flatMap((r) => (r.key === null ? [] : [r.key]))]]]),
     async process(record, context) {
       const store = context.store(options.store);
       const position = sourcePosition(record);
