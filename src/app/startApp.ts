@@ -271,6 +271,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       },
       async close() {
         await api.close();
+        await stores.close();
         await (waiter ?? (await waiting.catch(() => undefined)))?.stop();
         await producer?.disconnect();
         await admin.disconnect();

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, type Dispatcher, request } from 'undici';
 import type { ProcessorRunner } from '../processor/processorRunner.js';
 import type { KeyValueStore, RangeOptions } from '../state/keyValueStore.js';
 import { ApiError } from '../http/apiErrors.js';
@@ -22,6 +23,11 @@ export interface ProgressWait {
 /** A header marking a request forwarded by another instance (never forwarded again). */
 export const FORWARDED_HEADER = 'kes-forwarded';
 
+type RemoteResponse = Dispatcher.ResponseData;
+
+const isResponse = (value: unknown): value is RemoteResponse =>
+  typeof value === 'object' && value !== null && 'statusCode' in value && 'body' in value;
+
 const RETRY_MS = 50;
 const POLL_MS = 5;
 
@@ -33,6 +39,9 @@ const POLL_MS = 5;
  * returned as the JSON text they are stored as.
  */
 export class PartitionStores {
+  /** Kept-alive connections to the other instances (undici: far less per request than fetch). */
+  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+
   constructor(
     private readonly options: {
       readonly runners: () => readonly ProcessorRunner[];
@@ -52,8 +61,11 @@ export class PartitionStores {
       async (store) => (await store.get(key))?.toString('utf8'),
       async (base) => {
         const response = await this.fetch(`${base}/get?key=${encodeURIComponent(key)}`, deadline);
-        if (response.status === 404) return undefined;
-        return response.ok ? await response.text() : response;
+        if (response.statusCode === 404) {
+          await response.body.dump();
+          return undefined;
+        }
+        return response.statusCode === 200 ? await response.body.text() : response;
       },
     );
   }
@@ -69,7 +81,7 @@ export class PartitionStores {
           `${base}/range?bounds=${encodeURIComponent(JSON.stringify(options))}`,
           deadline,
         );
-        return response.ok ? ((await response.json()) as [string, string][]) : response;
+        return response.statusCode === 200 ? ((await response.body.json()) as [string, string][]) : response;
       },
     );
   }
@@ -87,11 +99,11 @@ export class PartitionStores {
       async (base) => {
         const query = wait ? `?source=${encodeURIComponent(wait.source)}&offset=${wait.offset}` : '';
         const response = await this.fetch(`${base}/progress${query}`, deadline);
-        if (response.status === 504) {
-          const body = (await response.json()) as { message: string };
+        if (response.statusCode === 504) {
+          const body = (await response.body.json()) as { message: string };
           throw new ApiError('POSITION_TIMEOUT', body.message);
         }
-        return response.ok ? ((await response.json()) as ViewProgress) : response;
+        return response.statusCode === 200 ? ((await response.body.json()) as ViewProgress) : response;
       },
     );
   }
@@ -109,7 +121,7 @@ export class PartitionStores {
     target: StoreTarget,
     deadline: number,
     local: (store: KeyValueStore) => Promise<T>,
-    remote: (base: string) => Promise<T | Response>,
+    remote: (base: string) => Promise<T | RemoteResponse>,
   ): Promise<T> {
     const runner = this.runner(target.processor);
     const group = runner?.group ?? `${this.options.applicationId}-${target.processor}`;
@@ -124,9 +136,9 @@ export class PartitionStores {
           const base = `${owner}/internal/stores/${target.processor}/${target.store}/${target.partition}`;
           try {
             const answer = await remote(base);
-            if (!(answer instanceof Response)) return answer;
-            lastProblem = `${owner} answered ${answer.status}`;
-            await answer.body?.cancel();
+            if (!isResponse(answer)) return answer;
+            lastProblem = `${owner} answered ${answer.statusCode}`;
+            await answer.body.dump();
           } catch (err) {
             if (err instanceof ApiError) throw err;
             lastProblem = `${owner}: ${(err as Error).message}`;
@@ -146,11 +158,17 @@ export class PartitionStores {
     }
   }
 
-  private fetch(url: string, deadline: number): Promise<Response> {
-    return fetch(url, {
+  private fetch(url: string, deadline: number): Promise<RemoteResponse> {
+    return request(url, {
+      dispatcher: this.agent,
       headers: { [FORWARDED_HEADER]: '1' },
       signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
     });
+  }
+
+  /** Closes the connections to the other instances. */
+  close(): Promise<void> {
+    return this.agent.close();
   }
 }
 
