@@ -36,6 +36,11 @@ export async function spawnApp(options: {
     ],
     { KES_LOG_LEVEL: 'info' },
   );
-  const ready = await child.waitForLine((line) => line.msg === 'ready: every task restored', 120_000);
+  const ready = await child
+    .waitForLine((line) => line.msg === 'ready: every task restored', 120_000)
+    .catch(async (err: unknown) => {
+      await child.kill(); // never left running when it does not get ready
+      throw err;
+    });
   return Object.assign(child, { url: ready.url as string });
 }
