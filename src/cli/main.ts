@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { appCommand } from './appCommand.js';
 import { brokerCommand } from './brokerCommand.js';
+import { dlqCommand } from './dlqCommand.js';
+import { lagCommand } from './lagCommand.js';
 import { produceCommand } from './produceCommand.js';
 import { registryCommand } from './registryCommand.js';
 import { schemasCommand } from './schemasCommand.js';
@@ -20,6 +22,8 @@ tailCommand(program);
 appCommand(program);
 produceCommand(program);
 viewsCommand(program);
+dlqCommand(program);
+lagCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`kes: ${err instanceof Error ? err.message : String(err)}`);

@@ -6,6 +6,7 @@ import { partitionForKey } from './partitioner.js';
 import type { AfterBuilder, Processor, ProcessorContext, StoreAccess } from './processor.js';
 import { recordScope } from './recordScope.js';
 import { checkTaskTransition, TaskState } from './taskState.js';
+import { withRecordSpan, withTraceHeaders } from '../tracing/recordTracing.js';
 
 /** A task's store: its transaction-wide view, and the compacted topic its writes are logged to. */
 export interface TaskStore {
@@ -116,11 +117,11 @@ export class StreamTask {
       const context: ProcessorContext = {
         partition,
         store: (name) => this.scope(scopes, name),
-        forward: (output) => push(forwarded, this.pending(output)),
+        forward: (output) => push(forwarded, this.pending(withTraceHeaders(output))),
         forwardAfter: (build) => void built.push(build),
       };
       try {
-        await processor.process(record, context);
+        await withRecordSpan(processor.name, record, () => processor.process(record, context));
         for (const scope of scopes.values()) await scope.commit();
         outputs.push(...forwarded);
         later.push(...built);

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { Kafka, logLevel } from 'kafkajs';
+import { listDeadLetters, replayDeadLetters } from '../ops/deadLetters.js';
+import { topology } from '../../topology/index.js';
+import { brokerList, defaultBrokers } from './options.js';
+
+/** `kes dlq list <processor>` and `kes dlq replay <processor>`: the records a processor could not process. */
+export function dlqCommand(program: Command): void {
+  const dlq = program.command('dlq').description("a processor's dead-letter topic");
+  const processorNamed = (name: string) => {
+    if (!topology.processors.some((p) => p.name === name)) {
+      throw new Error(
+        `no processor named ${name} (processors: ${topology.processors.map((p) => p.name).join(', ')})`,
+      );
+    }
+  };
+  const kafkaFor = (brokers: string) =>
+    new Kafka({ clientId: 'kes-dlq', brokers: brokerList(brokers), logLevel: logLevel.NOTHING });
+  dlq
+    .command('list <processor>')
+    .description(
+      'print every dead letter of the processor as a JSON line: the error, where it came from, its headers',
+    )
+    .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
+    .action(async (processor: string, opts: { brokers: string }) => {
+      processorNamed(processor);
+      for (const letter of await listDeadLetters(kafkaFor(opts.brokers), processor)) {
+        const { value, ...rest } = letter;
+        console.log(JSON.stringify({ ...rest, valueBytes: value?.length ?? null }));
+      }
+    });
+  dlq
+    .command('replay <processor>')
+    .description('send the dead letters not replayed yet back to the topics they were read from')
+    .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
+    .action(async (processor: string, opts: { brokers: string }) => {
+      processorNamed(processor);
+      const result = await replayDeadLetters(kafkaFor(opts.brokers), {
+        applicationId: topology.applicationId,
+        processor,
+      });
+      console.log(JSON.stringify({ processor, ...result }));
+    });
+}

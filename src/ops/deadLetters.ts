@@ -1,0 +1,104 @@
+import type { Kafka } from 'kafkajs';
+import { DeadLetterHeaders } from '../processor/streamTask.js';
+import { readTopic } from './readTopic.js';
+
+/** A record a processor could not process, as its dead-letter topic keeps it. */
+export interface DeadLetter {
+  /** Where it is in the dead-letter topic. */
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly error: string;
+  readonly errorType: string;
+  /** Where it was read from. */
+  readonly source: { readonly topic: string; readonly partition: number; readonly offset: string };
+  readonly headers: Readonly<Record<string, string>>;
+  readonly value: Buffer | null;
+}
+
+export const deadLetterTopic = (processor: string) => `${processor}.dlq`;
+
+/** The group whose committed offsets mark what `replayDeadLetters` has sent back. */
+export const replayGroup = (applicationId: string, processor: string) =>
+  `${applicationId}-${processor}-dlq-replay`;
+
+/** Every record of the processor's dead-letter topic, in partition and offset order. */
+export async function listDeadLetters(kafka: Kafka, processor: string): Promise<DeadLetter[]> {
+  const records = await readTopic(kafka, deadLetterTopic(processor));
+  return records.map(({ partition, message }) => {
+    const headers = Object.fromEntries(
+      Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v.at(-1) : v)]),
+    );
+    const H = DeadLetterHeaders;
+    return {
+      partition,
+      offset: message.offset,
+      key: message.key?.toString('utf8') ?? null,
+      error: headers[H.error] ?? '',
+      errorType: headers[H.errorType] ?? '',
+      source: {
+        topic: headers[H.topic] ?? '',
+        partition: Number(headers[H.partition] ?? -1),
+        offset: headers[H.offset] ?? '',
+      },
+      headers,
+      value: message.value,
+    };
+  });
+}
+
+/**
+ * Sends the processor's dead letters back to where they were read from (same topic, partition,
+ * key, value and headers, without the `kes.dlq.*` ones, plus `kes.dlq.replayed-from`), once: what
+ * was replayed is remembered as committed offsets of a group of its own, so running it again
+ * sends only what arrived since. Fix the cause first — a record that fails again comes back.
+ */
+export async function replayDeadLetters(
+  kafka: Kafka,
+  options: { applicationId: string; processor: string },
+): Promise<{ replayed: number; skipped: number }> {
+  const topic = deadLetterTopic(options.processor);
+  const groupId = replayGroup(options.applicationId, options.processor);
+  const admin = kafka.admin();
+  await admin.connect();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    const done = new Map<number, bigint>();
+    for (const { partitions } of await admin.fetchOffsets({ groupId, topics: [topic] })) {
+      for (const { partition, offset } of partitions) done.set(partition, BigInt(offset));
+    }
+    const letters = (await listDeadLetters(kafka, options.processor)).filter(
+      (l) => BigInt(l.offset) >= (done.get(l.partition) ?? 0n),
+    );
+    let skipped = 0;
+    const next = new Map<number, bigint>();
+    for (const letter of letters) {
+      next.set(letter.partition, BigInt(letter.offset) + 1n);
+      if (!letter.source.topic || letter.source.partition < 0) {
+        skipped++;
+        continue;
+      }
+      const headers = Object.fromEntries(
+        Object.entries(letter.headers).filter(([k]) => !k.startsWith('kes.dlq.')),
+      );
+      headers['kes.dlq.replayed-from'] = `${topic}:${letter.partition}:${letter.offset}`;
+      await producer.send({
+        topic: letter.source.topic,
+        acks: -1,
+        messages: [{ key: letter.key, value: letter.value, headers, partition: letter.source.partition }],
+      });
+    }
+    if (next.size > 0) {
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: [...next].map(([partition, offset]) => ({ partition, offset: String(offset) })),
+      });
+    }
+    return { replayed: letters.length - skipped, skipped };
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+
+export interface RawRecord {
+  readonly partition: number;
+  readonly message: KafkaMessage;
+}
+
+/**
+ * Every record of a topic up to its end as it is now (read_committed: the last stable offset),
+ * raw, in partition and offset order.
+ */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  { timeoutMs = 30_000 } = {},
+): Promise<RawRecord[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.offset)]));
+  await admin.disconnect();
+  const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
+  const records: RawRecord[] = [];
+  if (pending.size === 0) return records;
+  const consumer = kafka.consumer({ groupId: `read-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${topic} not read to its end in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const reached = (partition: number, next: bigint) => {
+        if (next >= ends.get(partition)!) pending.delete(partition);
+        if (pending.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      // Batches of only markers or aborted records end without messages; count them too.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+        reached(payload.partition, BigInt(payload.lastOffset) + 1n),
+      );
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            for (const message of batch.messages) {
+              if (BigInt(message.offset) < ends.get(batch.partition)!)
+                records.push({ partition: batch.partition, message });
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records.sort(
+    (a, b) => a.partition - b.partition || Number(BigInt(a.message.offset) - BigInt(b.message.offset)),
+  );
+}
