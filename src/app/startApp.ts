@@ -19,6 +19,7 @@ import { CommandResultWaiter } from '../commands/commandResultWaiter.js';
 import type { ApiContext, ApiLimits } from '../http/apiContext.js';
 import { AppMetrics } from '../http/appMetrics.js';
 import { buildApi } from '../http/buildApi.js';
+import { serviceAuthorization } from '../http/serviceToken.js';
 import { OwnerDirectory } from '../query/ownerDirectory.js';
 import { PartitionStores } from '../query/partitionStores.js';
 import { ViewQueries } from '../query/viewQueries.js';
@@ -31,6 +32,8 @@ import { topology as referenceTopology } from '../../topology/index.js';
 export interface AppOptions {
   readonly brokers: readonly string[];
   readonly registryUrl: string;
+  /** Basic auth of the schema registry client. */
+  readonly registryAuth?: { readonly username: string; readonly password: string };
   /** Local state (stores) of this instance. */
   readonly dataDir: string;
   /** Names this instance (its restore group); default: host name and process id. */
@@ -61,6 +64,8 @@ export interface HttpOptions {
   /** The URL other instances reach this one at; default http://<host>:<port>. */
   readonly advertisedUrl?: string;
   readonly limits?: Partial<ApiLimits>;
+  /** Require HS256 bearer tokens signed with this secret (KES_JWT_SECRET; README: Security). */
+  readonly jwtSecret?: string;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -112,7 +117,11 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     await admin.disconnect();
   }
   const serde = new Serde({
-    registry: new SchemaRegistry({ host: options.registryUrl, clientId: `kes-${instanceId}` }),
+    registry: new SchemaRegistry({
+      host: options.registryUrl,
+      clientId: `kes-${instanceId}`,
+      auth: options.registryAuth,
+    }),
   });
   await serde.registerAll();
   const sender = new CommandSender(serde, Object.values(deciders));
@@ -219,6 +228,9 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       applicationId: topology.applicationId,
       directory: new OwnerDirectory(admin),
       self: () => self,
+      ...(http.jwtSecret !== undefined
+        ? { authorization: serviceAuthorization(http.jwtSecret, instanceId) }
+        : {}),
     });
     const context: ApiContext = {
       sender,
@@ -244,6 +256,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       metrics,
       logger: logger.child({ component: 'http' }),
       limits: { ...DEFAULT_LIMITS, ...http.limits },
+      ...(http.jwtSecret !== undefined ? { jwtSecret: http.jwtSecret } : {}),
     };
     const api = await buildApi(context);
     await api.listen({ port: http.port, host });

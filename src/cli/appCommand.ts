@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
 import { defaultLogger } from '../broker/brokerOptions.js';
 import { startApp } from '../app/startApp.js';
-import { brokerList, defaultBrokers, defaultRegistry, httpFromEnv, integer, untilSignal } from './options.js';
+import {
+  brokerList,
+  defaultBrokers,
+  defaultRegistry,
+  httpFromEnv,
+  integer,
+  kafkaConnectionFromEnv,
+  registryAuthFromEnv,
+  untilSignal,
+} from './options.js';
 
 /**
  * `kes app`: one instance of the kes application — every processor of the topology, its stores
@@ -55,6 +64,8 @@ export function appCommand(program: Command): void {
         const app = await startApp({
           brokers: brokerList(opts.brokers),
           registryUrl: opts.registry,
+          registryAuth: registryAuthFromEnv(),
+          kafka: kafkaConnectionFromEnv(),
           dataDir: opts.data,
           ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
           ...(opts.invoiceBaseUrl ? { invoiceBaseUrl: opts.invoiceBaseUrl } : {}),

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import { listDeadLetters, replayDeadLetters } from '../ops/deadLetters.js';
 import { topology } from '../../topology/index.js';
-import { brokerList, defaultBrokers } from './options.js';
+import { brokerList, defaultBrokers, kafkaConnectionFromEnv } from './options.js';
 
 /** `kes dlq list <processor>` and `kes dlq replay <processor>`: the records a processor could not process. */
 export function dlqCommand(program: Command): void {
@@ -15,7 +15,12 @@ export function dlqCommand(program: Command): void {
     }
   };
   const kafkaFor = (brokers: string) =>
-    new Kafka({ clientId: 'kes-dlq', brokers: brokerList(brokers), logLevel: logLevel.NOTHING });
+    new Kafka({
+      clientId: 'kes-dlq',
+      brokers: brokerList(brokers),
+      logLevel: logLevel.NOTHING,
+      ...kafkaConnectionFromEnv(),
+    });
   dlq
     .command('list <processor>')
     .description(

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import { consumerLag } from '../ops/consumerLag.js';
 import { topology } from '../../topology/index.js';
-import { brokerList, defaultBrokers } from './options.js';
+import { brokerList, defaultBrokers, kafkaConnectionFromEnv } from './options.js';
 
 /** `kes lag`: how far each processor is behind, per input partition. */
 export function lagCommand(program: Command): void {
@@ -17,6 +17,7 @@ export function lagCommand(program: Command): void {
         clientId: 'kes-lag',
         brokers: brokerList(opts.brokers),
         logLevel: logLevel.NOTHING,
+        ...kafkaConnectionFromEnv(),
       });
       const admin = kafka.admin();
       await admin.connect();

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { kafkaConnection, registryAuth } from '../config/kafkaConnection.js';
 
 /** Parses an integer option value, refusing anything else. */
 export function integer(value: string): number {
@@ -31,6 +33,12 @@ export const defaultBrokers = () => process.env.KAFKA_BROKERS ?? '127.0.0.1:9092
 /** Default schema registry URL: SCHEMA_REGISTRY_URL, else the embedded registry's address. */
 export const defaultRegistry = () => process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081';
 
+/** TLS and SASL of the Kafka clients from KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_*. */
+export const kafkaConnectionFromEnv = () => kafkaConnection(process.env, (path) => readFileSync(path));
+
+/** The schema registry's basic auth from SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO (user:password). */
+export const registryAuthFromEnv = () => registryAuth(process.env);
+
 /** Splits a comma-separated broker list. */
 export const brokerList = (value: string) =>
   value
@@ -38,7 +46,10 @@ export const brokerList = (value: string) =>
     .map((b) => b.trim())
     .filter(Boolean);
 
-/** The HTTP API settings from the environment: KES_HTTP_PORT (3000), KES_HTTP_HOST, KES_ADVERTISED_URL, limits. */
+/**
+ * The HTTP API settings from the environment: KES_HTTP_PORT (3000), KES_HTTP_HOST, KES_ADVERTISED_URL,
+ * limits, and KES_JWT_SECRET (bearer tokens required when set and not empty).
+ */
 export function httpFromEnv(overrides: { port?: number; host?: string; advertisedUrl?: string } = {}) {
   const env = process.env;
   const limits = {
@@ -52,5 +63,6 @@ export function httpFromEnv(overrides: { port?: number; host?: string; advertise
     host: overrides.host ?? env.KES_HTTP_HOST ?? '127.0.0.1',
     ...(advertisedUrl ? { advertisedUrl } : {}),
     limits,
+    ...(env.KES_JWT_SECRET ? { jwtSecret: env.KES_JWT_SECRET } : {}),
   };
 }

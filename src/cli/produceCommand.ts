@@ -6,7 +6,14 @@ import { Kafka, logLevel } from 'kafkajs';
 import { type CommandInput, CommandSender } from '../commands/commandSender.js';
 import { deciders } from '../domain/domainCatalog.js';
 import { Serde } from '../serde/serde.js';
-import { brokerList, defaultBrokers, defaultRegistry, integer } from './options.js';
+import {
+  brokerList,
+  defaultBrokers,
+  defaultRegistry,
+  integer,
+  kafkaConnectionFromEnv,
+  registryAuthFromEnv,
+} from './options.js';
 
 interface CommandLine {
   type: string;
@@ -48,9 +55,14 @@ export function produceCommand(program: Command): void {
           clientId: 'kes-produce',
           brokers: brokerList(opts.brokers),
           logLevel: logLevel.NOTHING,
+          ...kafkaConnectionFromEnv(),
         });
         const serde = new Serde({
-          registry: new SchemaRegistry({ host: opts.registry, clientId: 'kes-produce' }),
+          registry: new SchemaRegistry({
+            host: opts.registry,
+            clientId: 'kes-produce',
+            auth: registryAuthFromEnv(),
+          }),
         });
         const sender = new CommandSender(serde, Object.values(deciders));
         const producer = kafka.producer({ idempotent: true });

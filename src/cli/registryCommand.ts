@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { startRegistry } from '../registry/index.js';
-import { brokerList, defaultBrokers, integer, untilSignal } from './options.js';
+import { brokerList, defaultBrokers, integer, kafkaConnectionFromEnv, untilSignal } from './options.js';
 
 /** `kes registry`: runs the embedded schema registry until SIGTERM or SIGINT. */
 export function registryCommand(program: Command): void {
@@ -24,6 +24,7 @@ export function registryCommand(program: Command): void {
         port: opts.port,
         host: opts.host,
         brokers: (opts.brokers as string[] | undefined) ?? brokerList(defaultBrokers()),
+        kafka: kafkaConnectionFromEnv(),
         topic: opts.topic,
         readOnly: opts.readOnly === true,
         writeTimeoutMs: opts.writeTimeoutMs,

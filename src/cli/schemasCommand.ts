@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { checkSchemas, formatCheckReport } from '../serde/checkSchemas.js';
 import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog } from '../serde/loadSchemaCatalog.js';
 import { Serde } from '../serde/serde.js';
-import { defaultRegistry } from './options.js';
+import { defaultRegistry, registryAuthFromEnv } from './options.js';
 
 /** `kes schemas register|check`: the project's schemas against a schema registry. */
 export function schemasCommand(program: Command): void {
@@ -20,7 +20,7 @@ export function schemasCommand(program: Command): void {
     .action(async (opts: { registry?: string; dir: string }) => {
       const url = opts.registry ?? defaultRegistry();
       const serde = new Serde({
-        registry: new SchemaRegistry({ host: url, clientId: 'kes-schemas' }),
+        registry: new SchemaRegistry({ host: url, clientId: 'kes-schemas', auth: registryAuthFromEnv() }),
         catalog: loadSchemaCatalog(opts.dir),
       });
       const registered = await serde.registerAll();
@@ -34,7 +34,12 @@ export function schemasCommand(program: Command): void {
     .option(registryOption, registryHelp)
     .option('--dir <dir>', dirHelp, DEFAULT_SCHEMAS_DIR)
     .action(async (opts: { registry?: string; dir: string }) => {
-      const report = await checkSchemas(loadSchemaCatalog(opts.dir), opts.registry ?? defaultRegistry());
+      const report = await checkSchemas(
+        loadSchemaCatalog(opts.dir),
+        opts.registry ?? defaultRegistry(),
+        fetch,
+        registryAuthFromEnv(),
+      );
       console.log(formatCheckReport(report));
       if (!report.ok) process.exitCode = 1;
     });

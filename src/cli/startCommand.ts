@@ -4,7 +4,13 @@ import { startApp } from '../app/startApp.js';
 import { defaultLogger } from '../broker/brokerOptions.js';
 import { startBroker } from '../broker/index.js';
 import { startRegistry } from '../registry/index.js';
-import { brokerList, httpFromEnv, untilSignal } from './options.js';
+import {
+  brokerList,
+  httpFromEnv,
+  kafkaConnectionFromEnv,
+  registryAuthFromEnv,
+  untilSignal,
+} from './options.js';
 
 /**
  * `kes start` (what `npm start` runs): the embedded default in one process — the embedded broker
@@ -22,6 +28,9 @@ export function startCommand(program: Command): void {
     .action(async () => {
       const logger = defaultLogger('kes');
       const dataDir = process.env.KES_DATA_DIR ?? './data';
+      // The embedded broker and registry are plaintext; an external Kafka or registry may not be.
+      const kafka = process.env.KAFKA_BROKERS ? kafkaConnectionFromEnv() : {};
+      const registryAuth = process.env.SCHEMA_REGISTRY_URL ? registryAuthFromEnv() : undefined;
       const broker = process.env.KAFKA_BROKERS
         ? undefined
         : await startBroker({
@@ -37,11 +46,14 @@ export function startCommand(program: Command): void {
         : await startRegistry({
             port: Number(process.env.KES_REGISTRY_PORT ?? 8081),
             brokers,
+            kafka,
             logger: logger.child({ component: 'registry' }),
           });
       const app = await startApp({
         brokers,
         registryUrl: registry?.url ?? process.env.SCHEMA_REGISTRY_URL!,
+        registryAuth,
+        kafka,
         dataDir: path.join(dataDir, 'app'),
         ...(process.env.KES_INSTANCE_ID ? { instanceId: process.env.KES_INSTANCE_ID } : {}),
         ...(process.env.KES_INVOICE_BASE_URL ? { invoiceBaseUrl: process.env.KES_INVOICE_BASE_URL } : {}),

@@ -3,7 +3,13 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import { Serde } from '../serde/serde.js';
-import { brokerList, defaultBrokers, defaultRegistry } from './options.js';
+import {
+  brokerList,
+  defaultBrokers,
+  defaultRegistry,
+  kafkaConnectionFromEnv,
+  registryAuthFromEnv,
+} from './options.js';
 
 /**
  * `kes tail <topic>`: prints a topic's records as JSON lines — partition, offset, key, headers,
@@ -33,9 +39,14 @@ export function tailCommand(program: Command): void {
           clientId: 'kes-tail',
           brokers: brokerList(opts.brokers),
           logLevel: logLevel.NOTHING,
+          ...kafkaConnectionFromEnv(),
         });
         const serde = new Serde({
-          registry: new SchemaRegistry({ host: opts.registry, clientId: 'kes-tail' }),
+          registry: new SchemaRegistry({
+            host: opts.registry,
+            clientId: 'kes-tail',
+            auth: registryAuthFromEnv(),
+          }),
         });
         const admin = kafka.admin();
         await admin.connect();

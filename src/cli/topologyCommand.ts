@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import { topology } from '../../topology/index.js';
 import { applyTopology, describeTopology, formatPlan } from '../topology/index.js';
-import { brokerList, defaultBrokers, integer } from './options.js';
+import { brokerList, defaultBrokers, integer, kafkaConnectionFromEnv } from './options.js';
 
 /** `kes topology describe|apply`: the application's topics and processors. */
 export function topologyCommand(program: Command): void {
@@ -37,6 +37,7 @@ export function topologyCommand(program: Command): void {
           clientId: 'kes-topology',
           brokers: brokerList(opts.brokers),
           logLevel: logLevel.NOTHING,
+          ...kafkaConnectionFromEnv(),
         });
         const admin = kafka.admin();
         await admin.connect();

@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { referenceViews } from '../views/readSide.js';
 import { ViewControl } from '../views/viewControl.js';
 import { requestRebuild } from '../views/viewRuntime.js';
-import { brokerList, defaultBrokers } from './options.js';
+import { brokerList, defaultBrokers, kafkaConnectionFromEnv } from './options.js';
 
 /**
  * `kes views status` and `kes views rebuild <view>`: a rebuild is requested on the view control
@@ -18,6 +18,7 @@ export function viewsCommand(program: Command): void {
       clientId: 'kes-views',
       brokers: brokerList(brokers),
       logLevel: logLevel.NOTHING,
+      ...kafkaConnectionFromEnv(),
     });
     const control = await ViewControl.start({ kafka, groupId: `kes-cli-${randomUUID()}` });
     try {

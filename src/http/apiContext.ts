@@ -16,6 +16,8 @@ export interface ApiContext {
   readonly metrics: AppMetrics;
   readonly logger: Logger;
   readonly limits: ApiLimits;
+  /** With a secret, the API requires HS256 bearer tokens signed with it (apiAuth.ts). */
+  readonly jwtSecret?: string;
   /** Starts a rebuild of a view (blue/green). */
   readonly rebuild: (view: string) => Promise<ViewState>;
   /** A view's generations: serving, and being built. */

@@ -19,6 +19,16 @@ export const API_ERRORS = {
     status: 400,
     description: '`after` is not a position token (`<topic>:<partition>:<offset>`, as command results give).',
   },
+  UNAUTHORIZED: {
+    status: 401,
+    description:
+      'A bearer token is required (KES_JWT_SECRET is set) and none was sent, or it is malformed, not signed with the secret, expired, or its claims are not valid. The answer carries `WWW-Authenticate: Bearer`.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    description:
+      "The token's role may not do this: `/admin/*` needs `admin`; audit history and the internal routes `admin` or `service`; a customer reads products and their own orders, and places and cancels orders for their own customer id only.",
+  },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'Commands are sent as `application/json`.' },
   PAYLOAD_TOO_LARGE: {
     status: 413,

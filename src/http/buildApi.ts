@@ -8,6 +8,7 @@ import Fastify, {
 } from 'fastify';
 import { adminRoutes } from './adminRoutes.js';
 import { aggregateRoutes } from './aggregateRoutes.js';
+import { apiAuth } from './apiAuth.js';
 import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
 import { commandRoutes } from './commandRoutes.js';
@@ -42,6 +43,8 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
   });
   // Commands are JSON; any other body is refused with UNSUPPORTED_MEDIA_TYPE.
   api.removeContentTypeParser('text/plain');
+  // First: a request without a valid token is refused before its body is read.
+  await apiAuth(api, context, context.jwtSecret);
   await api.register(swagger, {
     openapi: {
       info: {
@@ -50,6 +53,15 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
           'Event sourcing and CQRS on Kafka: send commands, read views and aggregate histories. Errors: `{code, message}` with a code from the catalog (docs/api-errors.md).',
         version: '1.0.0',
       },
+      ...(context.jwtSecret !== undefined
+        ? {
+            // Every route but /health/*, /metrics and /docs (see the README's Security).
+            components: {
+              securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+            },
+            security: [{ bearer: [] }],
+          }
+        : {}),
       tags: [
         { name: 'commands', description: 'Commands to the aggregates; each waits for its result' },
         { name: 'views', description: 'Read models, served by the instance owning the key' },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from './apiContext.js';
+import { customerScope } from './apiAuth.js';
 import { ApiError } from './apiErrors.js';
 import { errorResponses } from './errorSchema.js';
 import { afterParam, limitParam, QUERY_DOCS } from './queryParams.js';
@@ -43,8 +44,13 @@ export function viewRoutes(api: FastifyInstance, context: ApiContext): void {
         ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
         ...(query.after !== undefined ? { after: afterParam(query.after)! } : {}),
       };
-      if (view.index && query[view.index.name] !== undefined) {
-        const value = query[view.index.name]!;
+      // A customer lists their own rows: the index value is their token's (accessPolicy.ts).
+      const scope = customerScope(request);
+      if (scope !== undefined && !view.index) {
+        throw new ApiError('FORBIDDEN', `${name} has no customer index`);
+      }
+      const value = scope ?? (view.index ? query[view.index.name] : undefined);
+      if (view.index && value !== undefined) {
         if (value.length === 0) {
           throw new ApiError('INVALID_REQUEST', `${view.index.name} must not be empty`, {
             field: view.index.name,
@@ -73,7 +79,13 @@ export function viewRoutes(api: FastifyInstance, context: ApiContext): void {
     async (request) => {
       const { view, key } = request.params as { view: string; key: string };
       const after = afterParam((request.query as Query).after);
-      return context.queries.row(view, key, after, deadline());
+      const row = await context.queries.row(view, key, after, deadline());
+      // A customer sees their own rows only; another's is answered as absent (nothing leaks).
+      const scope = customerScope(request);
+      if (scope !== undefined && (row as { customerId?: unknown }).customerId !== scope) {
+        throw new ApiError('NOT_FOUND', `${view} has no row ${key}`, { view, key });
+      }
+      return row;
     },
   );
 }

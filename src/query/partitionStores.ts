@@ -50,6 +50,8 @@ export class PartitionStores {
       readonly directory: OwnerDirectory;
       /** This instance's advertised endpoint. */
       readonly self: () => string | null;
+      /** The `Authorization` header for the other instances' internal routes, when they require one. */
+      readonly authorization?: () => string;
     },
   ) {}
 
@@ -161,7 +163,10 @@ export class PartitionStores {
   private fetch(url: string, deadline: number): Promise<RemoteResponse> {
     return request(url, {
       dispatcher: this.agent,
-      headers: { [FORWARDED_HEADER]: '1' },
+      headers: {
+        [FORWARDED_HEADER]: '1',
+        ...(this.options.authorization ? { authorization: this.options.authorization() } : {}),
+      },
       signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
     });
   }

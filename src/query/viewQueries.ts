@@ -1,3 +1,4 @@
+import type { AggregateSnapshot } from '../commands/aggregateSnapshot.js';
 import { deciders } from '../domain/domainCatalog.js';
 import { DOMAIN_NAMES, type DomainName } from '../domain/domainRecord.js';
 import { ApiError } from '../http/apiErrors.js';
@@ -197,6 +198,22 @@ export class ViewQueries {
       asOf: last?.time ?? null,
       state,
     };
+  }
+
+  /**
+   * The aggregate's state as its command handler holds it now — every command committed, no lag
+   * behind the events as a view has — or undefined when it has none.
+   */
+  async current(domain: string, aggregateId: string, deadline: number): Promise<unknown> {
+    const name = this.domain(domain);
+    const handler = this.options.topology.processors.find(
+      (p) => p.kind === 'command-handler' && p.inputs.includes(`${name}.commands`),
+    );
+    const store = handler?.stores[0];
+    if (!handler || !store) throw new Error(`the topology has no command handler for ${name}`);
+    const target = this.target(handler.name, store.name, aggregateId);
+    const text = await this.options.stores.get(target, aggregateId, deadline);
+    return text === undefined ? undefined : (JSON.parse(text) as AggregateSnapshot<unknown>).state;
   }
 
   private domain(domain: string): DomainName {

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type Admin, type Consumer, Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
+import {
+  type Admin,
+  type Consumer,
+  Kafka,
+  type KafkaConfig,
+  type KafkaMessage,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import { kafkaLogCreator } from './kafkaLogger.js';
 import { decodeSchemasRecord, encodeSchemasRecord, type SchemasRecord } from './schemasRecords.js';
@@ -11,6 +19,8 @@ export interface KafkaSchemasLogOptions {
   /** The topic; Confluent's default is `_schemas`. */
   topic: string;
   clientId: string;
+  /** Security of the Kafka connection (TLS, SASL). */
+  kafka?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
   /** How long start() may take to read the topic to its end. */
   initTimeoutMs: number;
   /** How long a write may take to be read back. */
@@ -48,6 +58,7 @@ export class KafkaSchemasLog implements SchemasLog {
       brokers: options.brokers,
       logCreator: kafkaLogCreator(options.logger),
       retry: { retries: 10 },
+      ...options.kafka,
     });
     this.admin = this.kafka.admin();
     // Writes are serialized and each waits for the previous one, so a retried send cannot

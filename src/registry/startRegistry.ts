@@ -1,3 +1,4 @@
+import type { KafkaConfig } from 'kafkajs';
 import pino, { type Logger } from 'pino';
 import { buildRegistryApp } from './http/buildRegistryApp.js';
 import { KafkaSchemasLog } from './kafkaSchemasLog.js';
@@ -12,6 +13,8 @@ export interface RegistryOptions {
   host?: string;
   /** Kafka bootstrap servers (host:port) holding the `_schemas` topic. Default 127.0.0.1:9092. */
   brokers?: string[];
+  /** Security of the Kafka connection (TLS, SASL). Default plaintext. */
+  kafka?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
   /** The topic the registry keeps its state in (kafkastore.topic). Default `_schemas`. */
   topic?: string;
   /** Refuse writes (42205) and only serve what the writing instance stored. Default false. */
@@ -51,6 +54,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       brokers: options.brokers ?? ['127.0.0.1:9092'],
       topic,
       clientId: 'kes-registry',
+      kafka: options.kafka,
       initTimeoutMs: options.initTimeoutMs ?? 60_000,
       writeTimeoutMs: options.writeTimeoutMs ?? 10_000,
       logger,

@@ -1,3 +1,4 @@
+import { basicAuthorization, type RegistryAuth } from '../config/kafkaConnection.js';
 import { checkCompatibility } from '../registry/compatibility.js';
 import type { SchemaCatalog } from './schemaCatalog.js';
 
@@ -31,8 +32,9 @@ export async function checkSchemas(
   catalog: SchemaCatalog,
   registryUrl: string,
   fetchImpl: Fetch = fetch,
+  auth?: RegistryAuth,
 ): Promise<CheckReport> {
-  const client = new RegistryHttp(registryUrl, fetchImpl);
+  const client = new RegistryHttp(registryUrl, fetchImpl, auth);
   const lines: CheckLine[] = [];
   for (const { subject, type } of catalog.subjects()) {
     const registeredVersions = await client.versions(subject);
@@ -106,6 +108,7 @@ class RegistryHttp {
   constructor(
     private readonly url: string,
     private readonly fetchImpl: Fetch,
+    private readonly auth?: RegistryAuth,
   ) {}
 
   private async call(
@@ -117,7 +120,10 @@ class RegistryHttp {
     try {
       response = await this.fetchImpl(`${this.url.replace(/\/$/, '')}${path}`, {
         method,
-        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+        headers: {
+          'content-type': 'application/vnd.schemaregistry.v1+json',
+          ...(this.auth ? { authorization: basicAuthorization(this.auth) } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {

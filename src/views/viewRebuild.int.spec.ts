@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../../test/support/embeddedStack.js';
+import { KesClient } from '../../test/support/kesClient.js';
 import { tempDir } from '../../test/support/tempDir.js';
 import { type AppHandle, startApp } from '../app/startApp.js';
 
@@ -14,6 +15,7 @@ import { type AppHandle, startApp } from '../app/startApp.js';
 let stack: TestStack;
 let app: AppHandle;
 let dataDir: { path: string; remove(): void };
+let client: KesClient;
 const logger = pino({ level: process.env.KES_TEST_LOG_LEVEL ?? 'silent' });
 
 beforeAll(async () => {
@@ -29,6 +31,7 @@ beforeAll(async () => {
     logger,
   });
   await app.streams.whenReady();
+  client = new KesClient([app.url!]);
 }, 120_000);
 
 afterAll(async () => {
@@ -37,27 +40,8 @@ afterAll(async () => {
   dataDir.remove();
 });
 
-async function call(method: string, url: string, body?: unknown) {
-  const response = await fetch(`${app.url}${url}`, {
-    method,
-    ...(body !== undefined
-      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-      : {}),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function allRows(view: string, extra = '') {
-  const rows: unknown[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await call('GET', `/views/${view}?limit=7${extra}${cursor ? `&cursor=${cursor}` : ''}`);
-    expect(page.status).toBe(200);
-    rows.push(...(page.body.items as unknown[]));
-    cursor = page.body.next as string | null;
-  } while (cursor);
-  return rows;
-}
+const call = (method: string, url: string, body?: unknown) => client.call(url, { method, body });
+const allRows = (view: string, extra = '') => client.all(`/views/${view}?limit=7${extra}`);
 
 async function waitForState(view: string, done: (s: Record<string, unknown>) => boolean) {
   const deadline = Date.now() + 60_000;

@@ -2,22 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudEventHeaders as H } from '../../src/commands/cloudEvents.js';
 import { deciders } from '../../src/domain/domainCatalog.js';
-import type { DomainName } from '../../src/domain/domainRecord.js';
 import { SeededRandom } from '../../src/domain/testing/seededRandom.js';
-import { type OrderRow, ordersView } from '../../src/domain/views/ordersView.js';
-import {
-  type OrderWithInvoiceRow,
-  ordersWithInvoicesView,
-} from '../../src/domain/views/ordersWithInvoicesView.js';
-import { type ProductRow, productsView } from '../../src/domain/views/productsView.js';
+import type { OrderRow } from '../../src/domain/views/ordersView.js';
+import type { OrderWithInvoiceRow } from '../../src/domain/views/ordersWithInvoicesView.js';
+import type { ProductRow } from '../../src/domain/views/productsView.js';
 import { Serde } from '../../src/serde/serde.js';
-import type { ViewDefinition, ViewEvent } from '../../src/views/viewEvent.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
 import { startTestStack, type TestStack } from '../support/embeddedStack.js';
-import { readTopic } from '../support/readTopic.js';
+import { type Accepted, type Command, KesClient, type Reply } from '../support/kesClient.js';
+import { pool } from '../support/pool.js';
 import { tempDir } from '../support/tempDir.js';
+import { type TopicEvent, topicEvents } from '../support/topicEvents.js';
+import { expectedViewContents, servedViewContents, type ViewContents } from '../support/viewContents.js';
 
 /**
  * The read side end to end: three `kes app` processes on one embedded broker serve the HTTP API.
@@ -35,46 +32,18 @@ const LOAD = 360;
 const STRICT_BEFORE = 90;
 const STRICT_AFTER = 60;
 
-interface Reply<T> {
-  readonly status: number;
-  readonly body: T;
-}
-interface Accepted {
-  readonly version: number;
-  readonly position: string | null;
-}
-interface Command {
-  readonly type: string;
-  readonly data: Record<string, unknown>;
-  /** The Idempotency-Key, sent again unchanged on every retry. */
-  readonly key: string;
-}
 /** What a write changed, to read back: a product, or an order (in its final status after a cancel or ship). */
 type Write =
   | { kind: 'product'; id: string; version: number; position: string }
   | { kind: 'order'; id: string; version: number; position: string; customerId: string; status?: string };
-interface Views {
-  readonly products: ProductRow[];
-  readonly orders: OrderRow[];
-  readonly joined: OrderWithInvoiceRow[];
-  readonly byCustomer: Record<string, OrderWithInvoiceRow[]>;
-}
-/** An event of the events topics as a view sees it, with what its history shows. */
-interface TopicEvent {
-  readonly event: ViewEvent;
-  readonly id: string;
-  readonly time: string;
-  readonly position: string;
-}
 
 let stack: TestStack;
 let serde: Serde;
 const apps: AppProcess[] = [];
-const alive = [true, true, true];
+let client: KesClient;
 const dirs = Array.from({ length: 3 }, () => tempDir('kes-read-e2e-'));
 const rng = new SeededRandom(SEED);
 const routing = new SeededRandom(SEED + 1);
-const retried = { commands: 0, reads: 0 };
 const customerOf = new Map<string, string>();
 const ids = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
@@ -93,6 +62,10 @@ beforeAll(async () => {
       instanceId: `app-${i}`,
     });
   apps.push(...(await Promise.all([0, 1, 2].map(start))));
+  client = new KesClient(
+    apps.map((app) => app.url),
+    routing,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -102,84 +75,6 @@ afterAll(async () => {
 });
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-const byKey =
-  <T>(key: (row: T) => string) =>
-  (a: T, b: T) =>
-    key(a) < key(b) ? -1 : 1;
-const live = (except?: number) => [0, 1, 2].filter((i) => alive[i] && i !== except);
-const anyLive = (except?: number) => routing.pick(live(except));
-
-async function call<T>(at: number, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(apps[at]!.url + path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  return { status: response.status, body: (await response.json()) as T } satisfies Reply<T>;
-}
-
-/**
- * Sends a command until it has a final answer (200, 409, 422): again, with the same
- * Idempotency-Key, to a live instance after a 202, a 503 or a lost connection — as clients do.
- */
-async function send(command: Command): Promise<{ at: number; reply: Reply<Accepted> }> {
-  const deadline = Date.now() + 90_000;
-  for (let at = anyLive(); ; at = anyLive()) {
-    const reply = await call<Accepted>(at, `/commands/${command.type}`, command.data, {
-      'idempotency-key': command.key,
-    }).catch((err: Error) => err);
-    const problem = reply instanceof Error ? reply.message : `${reply.status} ${JSON.stringify(reply.body)}`;
-    if (!(reply instanceof Error)) {
-      if ([200, 409, 422].includes(reply.status)) return { at, reply };
-      if (reply.status !== 202 && reply.status !== 503) throw new Error(`${command.key}: ${problem}`);
-    }
-    if (Date.now() > deadline) throw new Error(`${command.key}: no final answer in 90 s (${problem})`);
-    retried.commands++;
-    await sleep(250);
-  }
-}
-
-/** GET; `patient` asks again after a 503, a 504 or a lost connection (a rebalance, the killed instance). */
-async function get<T>(at: number, path: string, patient = false): Promise<Reply<T>> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const reply = await call<T>(at, path).catch((err: Error) => err);
-    if (!patient && reply instanceof Error) throw new Error(`GET ${path} from ${at}: ${reply.message}`);
-    if (!(reply instanceof Error) && (!patient || ![503, 504].includes(reply.status))) return reply;
-    if (Date.now() > deadline) throw new Error(`GET ${path} from ${at}: unavailable for 60 s`);
-    retried.reads++;
-    await sleep(250);
-    if (!alive[at]) at = anyLive();
-  }
-}
-
-/** Every row of a view (or of an index value), page by page; throws on any answer but 200. */
-async function all<T>(at: number, path: string, patient = false): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = cursor === null ? path : `${path}&cursor=${cursor}`;
-    const reply: Reply<{ items: T[]; next: string | null }> = await get(at, page, patient);
-    if (reply.status !== 200)
-      throw new Error(`GET ${page} from ${at}: ${reply.status} ${JSON.stringify(reply.body)}`);
-    items.push(...reply.body.items);
-    cursor = reply.body.next;
-  } while (cursor !== null);
-  return items;
-}
-
-/** Runs `run` over the items, `workers` at a time. */
-async function pool<T>(items: readonly T[], workers: number, run: (item: T, index: number) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await run(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: workers }, worker));
-}
 
 function writeOf(command: Command, { version, position }: Accepted): Write | undefined {
   if (position === null) return undefined; // accepted without events: nothing to read back
@@ -212,17 +107,21 @@ async function readBack(write: Write, at: number, patient: boolean): Promise<str
   try {
     if (write.kind === 'product') {
       const path = `/views/products/${write.id}?${after}`;
-      check(path, await get<ProductRow>(at, path, patient), (row) => row.version >= write.version);
+      check(path, await client.get<ProductRow>(path, { at, patient }), (row) => row.version >= write.version);
       return problems;
     }
     const fits = (row: { status: string | null }) =>
       row.status !== null && (write.status ?? row.status) === row.status;
     const order = `/views/orders/${write.id}?${after}`;
-    check(order, await get<OrderRow>(at, order, patient), (row) => row.version >= write.version && fits(row));
+    check(
+      order,
+      await client.get<OrderRow>(order, { at, patient }),
+      (row) => row.version >= write.version && fits(row),
+    );
     const joined = `/views/orders-with-invoices/${write.id}?${after}`;
-    check(joined, await get<OrderWithInvoiceRow>(at, joined, patient), fits);
+    check(joined, await client.get<OrderWithInvoiceRow>(joined, { at, patient }), fits);
     const list = `/views/orders-with-invoices?customerId=${write.customerId}&limit=500&${after}`;
-    const rows = await all<OrderWithInvoiceRow>(at, list, patient);
+    const rows = await client.all<OrderWithInvoiceRow>(list, { at, patient });
     const row = rows.find((r) => r.orderId === write.id);
     check(
       list,
@@ -300,9 +199,9 @@ async function strictReadYourWrites(iterations: number, label: string): Promise<
   const problems: string[] = [];
   let reads = 0;
   await pool(commands, 4, async (command) => {
-    const { at, reply } = await send(command);
+    const { at, reply } = await client.send(command);
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-    for (const reader of live(at)) {
+    for (const reader of client.live(at)) {
       problems.push(...(await readBack(writeOf(command, reply.body)!, reader, false)));
       reads++;
     }
@@ -311,91 +210,21 @@ async function strictReadYourWrites(iterations: number, label: string): Promise<
   return reads;
 }
 
-/** Every event of the events topics (read_committed), in partition and offset order. */
-async function topicEvents(): Promise<TopicEvent[]> {
-  const kafka = stack.broker.kafka('read-side-oracle');
-  const topics = ['stock.events', 'orders.events', 'invoices.events'];
-  const records = await Promise.all(topics.map((topic) => readTopic(kafka, topic)));
-  const out: TopicEvent[] = [];
-  for (const [i, topic] of topics.entries()) {
-    for (const { partition, message } of records[i]!) {
-      const header = (name: string) => message.headers?.[name]?.toString();
-      const decoded = await serde.decode(message.value!);
-      const [, domain, type] = decoded.type.split('.') as [string, DomainName, string];
-      const time = header(H.time)!;
-      const aggregateId = header(H.subject) ?? message.key!.toString();
-      const sequence = Number(header(H.sequence));
-      const event: ViewEvent = {
-        domain,
-        type,
-        aggregateId,
-        sequence,
-        time: Date.parse(time),
-        data: decoded.value,
-      };
-      out.push({ event, id: header(H.id)!, time, position: `${topic}:${partition}:${message.offset}` });
-    }
-  }
-  return out;
-}
-
-/** A view replayed: every event of its types through `evolve`, in topic order; the visible rows. */
-function replayView<Row>(view: ViewDefinition<Row>, events: readonly ViewEvent[]): Row[] {
-  const types = new Set(view.eventTypes);
-  const rows = new Map<string, Row>();
-  for (const event of events) {
-    if (!types.has(`kes.${event.domain}.${event.type}`)) continue;
-    const key = view.keyOf ? view.keyOf(event) : event.aggregateId;
-    if (key === undefined) continue;
-    const row = view.evolve(rows.get(key), event);
-    if (row === undefined) rows.delete(key);
-    else rows.set(key, row);
-  }
-  return [...rows.values()].filter((row) => view.isVisible?.(row) ?? true);
-}
-
-/** What the views must hold, as JSON (in key order, as pages list them). */
-function expectedViews(events: readonly TopicEvent[]): Views {
-  const all = events.map((e) => e.event);
-  const joined = replayView(ordersWithInvoicesView, all).sort(byKey((r) => r.orderId));
-  const byCustomer: Record<string, OrderWithInvoiceRow[]> = {};
-  for (const row of joined) (byCustomer[row.customerId!] ??= []).push(row);
-  return json({
-    products: replayView(productsView, all).sort(byKey((r) => r.productId)),
-    orders: replayView(ordersView, all).sort(byKey((r) => r.orderId)),
-    joined,
-    byCustomer,
-  });
-}
-
-/** The views as instance `at` serves them, page by page (small pages, crossing partitions). */
-async function servedViews(at: number): Promise<Views> {
-  const byCustomer: Record<string, OrderWithInvoiceRow[]> = {};
-  await pool(customers, 5, async (c) => {
-    const rows = await all<OrderWithInvoiceRow>(at, `/views/orders-with-invoices?customerId=${c}&limit=4`);
-    if (rows.length > 0) byCustomer[c] = rows;
-  });
-  return {
-    products: await all<ProductRow>(at, '/views/products?limit=7'),
-    orders: await all<OrderRow>(at, '/views/orders?limit=45'),
-    joined: await all<OrderWithInvoiceRow>(at, '/views/orders-with-invoices?limit=45'),
-    byCustomer,
-  };
-}
-
 describe('the read side: three instances, one killed with SIGKILL under load', () => {
   let survivors: number[] = [];
   let events: TopicEvent[] = [];
-  let expected: Views;
+  let expected: ViewContents;
 
   it('serves every key from every instance', async () => {
     const stock = productIds.map((id) => ({ id, initial: rng.int(2, 8) }));
     await pool(stock, 8, async ({ id, initial }) => {
       const data = { productId: id, name: `Product ${id}`, initialStock: initial };
-      const { reply } = await send({ type: 'AddProduct', data, key: `add-${id}` });
+      const { reply } = await client.send({ type: 'AddProduct', data, key: `add-${id}` });
       expect(reply.status).toBe(200);
       for (const at of [0, 1, 2]) {
-        const row = await get<ProductRow>(at, `/views/products/${id}?after=${reply.body.position}`);
+        const row = await client.get<ProductRow>(`/views/products/${id}?after=${reply.body.position}`, {
+          at,
+        });
         expect(row).toMatchObject({
           status: 200,
           body: { productId: id, name: data.name, available: initial, reserved: 0, version: 1 },
@@ -414,39 +243,39 @@ describe('the read side: three instances, one killed with SIGKILL under load', (
     const problems: string[] = [];
     await pool(loadCommands(), 12, async (command, i) => {
       if (i === Math.floor(LOAD * 0.4)) {
-        alive[victim] = false;
+        client.markDown(victim);
         await apps[victim]!.kill();
       }
-      const { at, reply } = await send(command);
+      const { at, reply } = await client.send(command);
       statuses[`${command.type} ${reply.status}`] = (statuses[`${command.type} ${reply.status}`] ?? 0) + 1;
       const write = reply.status === 200 ? writeOf(command, reply.body) : undefined;
-      if (write) problems.push(...(await readBack(write, anyLive(at), true)));
+      if (write) problems.push(...(await readBack(write, client.anyLive(at), true)));
     });
     expect(problems).toEqual([]);
     expect(statuses['PlaceOrder 200']).toBeGreaterThan(LOAD / 2);
-    survivors = live();
+    survivors = client.live();
     expect(await strictReadYourWrites(STRICT_AFTER, 'ryw2')).toBe(STRICT_AFTER);
-    console.log(JSON.stringify({ seed: SEED, victim, statuses, retried }));
+    console.log(JSON.stringify({ seed: SEED, victim, statuses, retried: client.retried }));
   });
 
   it('converges: every view, read from each survivor page by page, equals a replay of the events', async () => {
     // Until the saga has settled every order and every confirmed order has its invoice, and the
     // views have caught up with the events: poll, then assert.
-    const unsettled = (v: Views) =>
+    const unsettled = (v: ViewContents) =>
       v.orders.filter((o) => o.status === 'PLACED' || (o.confirmedAt && !o.invoice));
     const deadline = Date.now() + 60_000;
-    let served: Views;
+    let served: ViewContents;
     for (;;) {
-      events = await topicEvents();
-      expected = expectedViews(events);
-      served = await servedViews(survivors[0]!);
+      events = await topicEvents(stack.broker.kafka('read-side-oracle'), serde);
+      expected = expectedViewContents(events);
+      served = await servedViewContents(client, survivors[0]!, customers);
       const done = unsettled(expected).length === 0 && isDeepStrictEqual(served, expected);
       if (done || Date.now() > deadline) break;
       await sleep(1000);
     }
     expect(unsettled(expected)).toEqual([]);
     expect(served).toEqual(expected);
-    expect(await servedViews(survivors[1]!)).toEqual(expected);
+    expect(await servedViewContents(client, survivors[1]!, customers)).toEqual(expected);
     const statuses = new Set(expected.orders.map((o) => o.status));
     expect(statuses).toEqual(new Set(['CONFIRMED', 'REJECTED', 'CANCELLED', 'SHIPPED']));
     expect(expected.joined.filter((o) => o.invoiceUrl !== null).length).toBeGreaterThan(20);
@@ -463,11 +292,11 @@ describe('the read side: three instances, one killed with SIGKILL under load', (
     const mismatches: unknown[] = [];
     for (const at of survivors) {
       await pool(rows, 16, async ([path, row]) => {
-        const reply = await get<unknown>(at, path);
+        const reply = await client.get<unknown>(path, { at });
         if (reply.status !== 200 || !isDeepStrictEqual(reply.body, row))
           mismatches.push({ at, path, reply, row });
       });
-      const missing = await get<{ code: string }>(at, '/views/orders/no-such-order');
+      const missing = await client.get<{ code: string }>('/views/orders/no-such-order', { at });
       expect(missing).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
     }
     expect(mismatches).toEqual([]);
@@ -482,9 +311,9 @@ describe('the read side: three instances, one killed with SIGKILL under load', (
         const mine = events.filter((e) => e.event.domain === domain && e.event.aggregateId === id);
         expect(mine.map((e) => e.event.sequence)).toEqual(mine.map((_, i) => i + 1));
         const at = routing.pick(survivors);
-        const history = await get<{ version: number; events: unknown[] }>(
-          at,
+        const history = await client.get<{ version: number; events: unknown[] }>(
           `/aggregates/${domain}/${id}/events`,
+          { at },
         );
         const shown = mine.map(({ event: { type, sequence, data }, id, time, position }) => ({
           id,
@@ -506,10 +335,10 @@ describe('the read side: three instances, one killed with SIGKILL under load', (
           );
         }
         for (const version of new Set([1, mine.length])) {
-          const reply = await get<unknown>(at, `/aggregates/${domain}/${id}?at=${version}`);
+          const reply = await client.get<unknown>(`/aggregates/${domain}/${id}?at=${version}`, { at });
           expect(reply).toMatchObject({ status: 200, body: { version, state: json(states[version - 1]) } });
         }
-        expect((await get<unknown>(at, `/aggregates/${domain}/${id}`)).body).toMatchObject({
+        expect((await client.get<unknown>(`/aggregates/${domain}/${id}`, { at })).body).toMatchObject({
           version: mine.length,
         });
       }
