@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { startTracingFromEnv } from '../tracing/tracing.js';
 import { defaultLogger } from '../broker/brokerOptions.js';
 import { startApp } from '../app/startApp.js';
 import {
@@ -61,6 +62,8 @@ export function appCommand(program: Command): void {
         advertisedUrl?: string;
       }) => {
         const logger = defaultLogger('kes-app');
+        // Spans go over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        const tracing = startTracingFromEnv('kes');
         const app = await startApp({
           brokers: brokerList(opts.brokers),
           registryUrl: opts.registry,
@@ -89,6 +92,7 @@ export function appCommand(program: Command): void {
         const signal = await untilSignal();
         logger.info({ signal }, 'shutting down');
         await app.close();
+        await tracing?.shutdown();
       },
     );
 }

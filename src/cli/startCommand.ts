@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { startTracingFromEnv } from '../tracing/tracing.js';
 import { startApp } from '../app/startApp.js';
 import { defaultLogger } from '../broker/brokerOptions.js';
 import { startBroker } from '../broker/index.js';
@@ -27,6 +28,8 @@ export function startCommand(program: Command): void {
     )
     .action(async () => {
       const logger = defaultLogger('kes');
+      // Spans go over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+      const tracing = startTracingFromEnv('kes');
       const dataDir = process.env.KES_DATA_DIR ?? './data';
       // The embedded broker and registry are plaintext; an external Kafka or registry may not be.
       const kafka = process.env.KAFKA_BROKERS ? kafkaConnectionFromEnv() : {};
@@ -70,5 +73,6 @@ export function startCommand(program: Command): void {
       await app.close();
       await registry?.close();
       await broker?.close();
+      await tracing?.shutdown();
     });
 }

@@ -9,6 +9,7 @@ import Fastify, {
 import { adminRoutes } from './adminRoutes.js';
 import { aggregateRoutes } from './aggregateRoutes.js';
 import { apiAuth } from './apiAuth.js';
+import { tracingHooks } from './tracingHooks.js';
 import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
 import { commandRoutes } from './commandRoutes.js';
@@ -44,6 +45,7 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
   // Commands are JSON; any other body is refused with UNSUPPORTED_MEDIA_TYPE.
   api.removeContentTypeParser('text/plain');
   // First: a request without a valid token is refused before its body is read.
+  tracingHooks(api); // first, so refused requests are traced too
   await apiAuth(api, context, context.jwtSecret);
   await api.register(swagger, {
     openapi: {

@@ -5,6 +5,8 @@ import { formatPosition } from '../views/sourcePosition.js';
 import { type ApiContext, PUBLIC_COMMANDS } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
 import { avroJsonSchema } from './avroJsonSchema.js';
+import { requestSpan } from './tracingHooks.js';
+import { traceHeadersOf } from '../tracing/recordTracing.js';
 import { errorResponses } from './errorSchema.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -46,8 +48,8 @@ export function commandRoutes(api: FastifyInstance, context: ApiContext): void {
         },
       },
       (request, reply) =>
-        sendCommand(context, type, request.body, request.headers).then(([status, body]) =>
-          reply.code(status).send(body),
+        sendCommand(context, type, request.body, request.headers, traceHeadersOf(requestSpan(request))).then(
+          ([status, body]) => reply.code(status).send(body),
         ),
     );
   }
@@ -65,6 +67,8 @@ async function sendCommand(
   type: string,
   body: unknown,
   headers: Record<string, string | string[] | undefined>,
+  /** The request's trace context, carried on by the command record. */
+  trace: Record<string, string>,
 ): Promise<[200 | 202, unknown]> {
   const running = context.running;
   if (!running) throw new ApiError('NOT_READY', 'kes is starting');
@@ -104,7 +108,7 @@ async function sendCommand(
   await running.producer.send({
     topic: record.topic,
     acks: -1,
-    messages: [{ key: record.key, value: record.value, headers: { ...record.headers } }],
+    messages: [{ key: record.key, value: record.value, headers: { ...record.headers, ...trace } }],
   });
   const result = await outcome;
   context.metrics.commandDuration.observe(
