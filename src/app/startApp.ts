@@ -64,6 +64,11 @@ export interface HttpOptions {
   /** The URL other instances reach this one at; default http://<host>:<port>. */
   readonly advertisedUrl?: string;
   readonly limits?: Partial<ApiLimits>;
+  /**
+   * On close, how long readiness answers 503 while requests are still served, so that a load
+   * balancer stops sending before the server stops listening (KES_DRAIN_MS). Default 0.
+   */
+  readonly drainMs?: number;
   /** Require HS256 bearer tokens signed with this secret (KES_JWT_SECRET; README: Security). */
   readonly jwtSecret?: string;
 }
@@ -283,6 +288,10 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
         context.running = { producer, waiter, streams: running };
       },
       async close() {
+        // Drain: not ready any more, still serving; then stop listening, answering what is in
+        // flight (commands get their results: the processors stop after the server).
+        context.draining = true;
+        if (http.drainMs) await new Promise((r) => setTimeout(r, http.drainMs));
         await api.close();
         await stores.close();
         await (waiter ?? (await waiting.catch(() => undefined)))?.stop();

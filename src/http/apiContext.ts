@@ -16,6 +16,8 @@ export interface ApiContext {
   readonly metrics: AppMetrics;
   readonly logger: Logger;
   readonly limits: ApiLimits;
+  /** Set when the instance is stopping: readiness answers 503 while requests are still served. */
+  draining?: boolean;
   /** With a secret, the API requires HS256 bearer tokens signed with it (apiAuth.ts). */
   readonly jwtSecret?: string;
   /** Starts a rebuild of a view (blue/green). */

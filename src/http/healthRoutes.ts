@@ -12,9 +12,9 @@ export function healthRoutes(api: FastifyInstance, context: ApiContext): void {
     async (_request, reply) => {
       const streams = context.running?.streams;
       const runners = streams?.runners ?? [];
-      const ready = streams?.isReady() ?? false;
+      const ready = !context.draining && (streams?.isReady() ?? false);
       return reply.code(ready ? 200 : 503).send({
-        status: ready ? 'READY' : 'STARTING',
+        status: context.draining ? 'DRAINING' : ready ? 'READY' : 'STARTING',
         processors: Object.fromEntries(
           runners.map((r) => [r.name, { ready: r.ready, partitions: r.assignedPartitions }]),
         ),
