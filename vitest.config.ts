@@ -18,6 +18,17 @@ export default defineConfig({
         extends: true,
         test: { name: 'e2e', include: ['test/**/*.e2e.spec.ts'], testTimeout: 300_000, hookTimeout: 120_000 },
       },
+      {
+        extends: true,
+        // The e2e scenarios against real Kafka and Schema Registry containers (testcontainers);
+        // skipped, saying why, where no Docker engine answers.
+        test: {
+          name: 'real',
+          include: ['test/real/**/*.real.spec.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });
