@@ -85,11 +85,13 @@ export function appCommand(program: Command): void {
             : {}),
           logger,
         });
+        // A signal during the restore also stops gracefully.
+        const stopping = untilSignal();
         await app.streams.whenReady(5 * 60_000).then(
           () => logger.info({ url: app.url }, 'ready: every task restored'),
           (err: unknown) => logger.warn({ err }, 'not ready yet'),
         );
-        const signal = await untilSignal();
+        const signal = await stopping;
         logger.info({ signal }, 'shutting down');
         await app.close();
         await tracing?.shutdown();

@@ -40,10 +40,7 @@ export function dlqCommand(program: Command): void {
     .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
     .action(async (processor: string, opts: { brokers: string }) => {
       processorNamed(processor);
-      const result = await replayDeadLetters(kafkaFor(opts.brokers), {
-        applicationId: topology.applicationId,
-        processor,
-      });
+      const result = await replayDeadLetters(kafkaFor(opts.brokers), { topology, processor });
       console.log(JSON.stringify({ processor, ...result }));
     });
 }

@@ -64,6 +64,6 @@ export function httpFromEnv(overrides: { port?: number; host?: string; advertise
     ...(advertisedUrl ? { advertisedUrl } : {}),
     limits,
     ...(env.KES_JWT_SECRET ? { jwtSecret: env.KES_JWT_SECRET } : {}),
-    ...(env.KES_DRAIN_MS ? { drainMs: Number(env.KES_DRAIN_MS) } : {}),
+    ...(env.KES_DRAIN_MS ? { drainMs: integer(env.KES_DRAIN_MS) } : {}),
   };
 }

@@ -63,12 +63,14 @@ export function startCommand(program: Command): void {
         http: httpFromEnv(),
         logger: logger.child({ component: 'app' }),
       });
+      // A signal during the restore also stops gracefully.
+      const stopping = untilSignal();
       await app.streams.whenReady(5 * 60_000);
       logger.info(
         { brokers, registry: registry?.url ?? process.env.SCHEMA_REGISTRY_URL, url: app.url },
         `kes is ready: ${app.url}`,
       );
-      const signal = await untilSignal();
+      const signal = await stopping;
       logger.info({ signal }, 'shutting down');
       await app.close();
       await registry?.close();

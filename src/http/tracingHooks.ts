@@ -16,7 +16,8 @@ export function requestSpan(request: FastifyRequest): Span | undefined {
 export function tracingHooks(api: FastifyInstance): void {
   api.addHook('onRequest', async (request) => {
     if (!tracingEnabled()) return;
-    const route = request.routeOptions.url ?? request.url.split('?')[0]!;
+    // The route pattern, never the raw path (span names stay few).
+    const route = request.routeOptions.url ?? 'unmatched';
     if (route.startsWith('/health') || route.startsWith('/metrics') || route.startsWith('/docs')) return;
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const span = tracer().startSpan(
@@ -39,5 +40,13 @@ export function tracingHooks(api: FastifyInstance): void {
     span.setAttribute('http.response.status_code', reply.statusCode);
     if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
+    spans.delete(request);
+  });
+  api.addHook('onRequestAbort', async (request) => {
+    const span = spans.get(request);
+    if (!span) return;
+    span.setAttribute('kes.aborted', true);
+    span.end();
+    spans.delete(request);
   });
 }

@@ -5,7 +5,7 @@ import { tempDir } from '../../test/support/tempDir.js';
 import { type AppHandle, startApp } from '../app/startApp.js';
 import { topology } from '../../topology/index.js';
 import { consumerLag } from './consumerLag.js';
-import { listDeadLetters, replayDeadLetters } from './deadLetters.js';
+import { listDeadLetters, replayDeadLetters, replayRefusal } from './deadLetters.js';
 import { readTopic } from './readTopic.js';
 
 /** Operations on a running app: its dead letters listed and replayed once, its lag. */
@@ -53,12 +53,10 @@ describe('dead letters', () => {
     expect(letter!.error).not.toBe('');
 
     const before = (await readTopic(app.kafka, 'stock.commands')).length;
-    expect(await replayDeadLetters(app.kafka, { applicationId: 'kes', processor: 'stock-commands' })).toEqual(
-      {
-        replayed: 1,
-        skipped: 0,
-      },
-    );
+    expect(await replayDeadLetters(app.kafka, { topology, processor: 'stock-commands' })).toEqual({
+      replayed: 1,
+      skipped: 0,
+    });
     const commands = await readTopic(app.kafka, 'stock.commands');
     expect(commands).toHaveLength(before + 1);
     const replayed = commands.at(-1)!;
@@ -73,13 +71,23 @@ describe('dead letters', () => {
     await expect
       .poll(async () => (await listDeadLetters(app.kafka, 'stock-commands')).length, { timeout: 30_000 })
       .toBe(2);
-    expect(await replayDeadLetters(app.kafka, { applicationId: 'kes', processor: 'stock-commands' })).toEqual(
-      {
-        replayed: 1,
-        skipped: 0,
-      },
-    );
+    expect(await replayDeadLetters(app.kafka, { topology, processor: 'stock-commands' })).toEqual({
+      replayed: 1,
+      skipped: 0,
+    });
     expect(await readTopic(app.kafka, 'stock.commands')).toHaveLength(before + 2);
+  });
+});
+
+describe('dead letter replay refusals', () => {
+  it('replays only into topics no other processor reads', async () => {
+    expect(replayRefusal(topology, 'stock-commands')).toBeUndefined();
+    expect(replayRefusal(topology, 'order-fulfilment')).toMatch(/orders\.events.*invoicing/);
+    expect(replayRefusal(topology, 'products-view')).toMatch(/stock\.events/);
+    expect(replayRefusal(topology, 'nope')).toBe('no processor named nope');
+    await expect(replayDeadLetters(app.kafka, { topology, processor: 'products-view' })).rejects.toThrow(
+      /would duplicate/,
+    );
   });
 });
 

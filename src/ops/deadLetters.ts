@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { DeadLetterHeaders } from '../processor/streamTask.js';
+import type { TopologySpec } from '../topology/topologySpec.js';
 import { readTopic } from './readTopic.js';
 
 /** A record a processor could not process, as its dead-letter topic keeps it. */
@@ -48,20 +49,45 @@ export async function listDeadLetters(kafka: Kafka, processor: string): Promise<
 }
 
 /**
+ * Why the processor's dead letters cannot be replayed, or undefined when they can: a record goes
+ * back to the topic it was read from, so that topic must have no other reader — re-appending to
+ * an events topic would duplicate events in the event store for every processor reading it.
+ * (Command topics and the saga's repartition topic qualify; a view rebuild is how a view recovers.)
+ */
+export function replayRefusal(topology: TopologySpec, processor: string): string | undefined {
+  const spec = topology.processors.find((p) => p.name === processor);
+  if (!spec) return `no processor named ${processor}`;
+  for (const topic of spec.inputs) {
+    const others = topology.processors.filter((p) => p.name !== processor && p.inputs.includes(topic));
+    if (others.length > 0) {
+      return `${processor} reads ${topic}, which ${others.map((p) => p.name).join(', ')} also read: replaying into it would duplicate its records for them`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Sends the processor's dead letters back to where they were read from (same topic, partition,
- * key, value and headers, without the `kes.dlq.*` ones, plus `kes.dlq.replayed-from`), once: what
- * was replayed is remembered as committed offsets of a group of its own, so running it again
- * sends only what arrived since. Fix the cause first — a record that fails again comes back.
+ * key, value and headers, without the `kes.dlq.*` ones, plus `kes.dlq.replayed-from`), once: in one
+ * Kafka transaction with the offsets of a group of its own that remember what was replayed, so
+ * running it again sends only what arrived since, and a failure midway sends nothing. Fix the
+ * cause first — a record that fails again comes back.
  */
 export async function replayDeadLetters(
   kafka: Kafka,
-  options: { applicationId: string; processor: string },
+  options: { topology: TopologySpec; processor: string },
 ): Promise<{ replayed: number; skipped: number }> {
+  const refusal = replayRefusal(options.topology, options.processor);
+  if (refusal) throw new Error(refusal);
   const topic = deadLetterTopic(options.processor);
-  const groupId = replayGroup(options.applicationId, options.processor);
+  const groupId = replayGroup(options.topology.applicationId, options.processor);
   const admin = kafka.admin();
   await admin.connect();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({
+    transactionalId: `${groupId}-producer`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   try {
     const done = new Map<number, bigint>();
@@ -71,30 +97,40 @@ export async function replayDeadLetters(
     const letters = (await listDeadLetters(kafka, options.processor)).filter(
       (l) => BigInt(l.offset) >= (done.get(l.partition) ?? 0n),
     );
+    if (letters.length === 0) return { replayed: 0, skipped: 0 };
     let skipped = 0;
     const next = new Map<number, bigint>();
-    for (const letter of letters) {
-      next.set(letter.partition, BigInt(letter.offset) + 1n);
-      if (!letter.source.topic || letter.source.partition < 0) {
-        skipped++;
-        continue;
+    const transaction = await producer.transaction();
+    try {
+      for (const letter of letters) {
+        next.set(letter.partition, BigInt(letter.offset) + 1n);
+        if (!letter.source.topic || letter.source.partition < 0) {
+          skipped++;
+          continue;
+        }
+        const headers = Object.fromEntries(
+          Object.entries(letter.headers).filter(([k]) => !k.startsWith('kes.dlq.')),
+        );
+        headers['kes.dlq.replayed-from'] = `${topic}:${letter.partition}:${letter.offset}`;
+        await transaction.send({
+          topic: letter.source.topic,
+          acks: -1,
+          messages: [{ key: letter.key, value: letter.value, headers, partition: letter.source.partition }],
+        });
       }
-      const headers = Object.fromEntries(
-        Object.entries(letter.headers).filter(([k]) => !k.startsWith('kes.dlq.')),
-      );
-      headers['kes.dlq.replayed-from'] = `${topic}:${letter.partition}:${letter.offset}`;
-      await producer.send({
-        topic: letter.source.topic,
-        acks: -1,
-        messages: [{ key: letter.key, value: letter.value, headers, partition: letter.source.partition }],
+      await transaction.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [
+          {
+            topic,
+            partitions: [...next].map(([partition, offset]) => ({ partition, offset: String(offset) })),
+          },
+        ],
       });
-    }
-    if (next.size > 0) {
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: [...next].map(([partition, offset]) => ({ partition, offset: String(offset) })),
-      });
+      await transaction.commit();
+    } catch (err) {
+      await transaction.abort().catch(() => undefined);
+      throw err;
     }
     return { replayed: letters.length - skipped, skipped };
   } finally {

@@ -67,7 +67,7 @@ export function readSideScenario(startCluster: () => Promise<TestCluster>): void
       apps.map((app) => app.url),
       routing,
     );
-  }, 120_000);
+  });
 
   afterAll(async () => {
     for (const app of apps) await app.kill();

@@ -34,7 +34,7 @@ export function writeSideScenario(startCluster: () => Promise<TestCluster>): voi
     cluster = await startCluster();
     serde = new Serde({ registry: new SchemaRegistry({ host: cluster.registryUrl }) });
     await serde.registerAll();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     for (const app of apps) await app.kill();

@@ -48,6 +48,7 @@ export async function containerCluster(): Promise<TestCluster> {
     .withNetworkAliases('kafka')
     .withExposedPorts({ container: 9092, host: port })
     .withEnvironment({
+      CLUSTER_ID: 'LC6QkxB3pVPnkDt8czlagg',
       KAFKA_NODE_ID: '1',
       KAFKA_PROCESS_ROLES: 'broker,controller',
       KAFKA_LISTENERS: 'INTERNAL://:19092,CONTROLLER://:9093,EXTERNAL://:9092',
@@ -75,7 +76,12 @@ export async function containerCluster(): Promise<TestCluster> {
     })
     .withWaitStrategy(Wait.forHttp('/subjects', 8081).forStatusCode(200))
     .withStartupTimeout(120_000)
-    .start();
+    .start()
+    .catch(async (err: unknown) => {
+      await kafka.stop();
+      await network.stop();
+      throw err;
+    });
   const bootstrap = `${host}:${port}`;
   const client = (clientId: string) =>
     new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING });
