@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
 import { listDeadLetters, replayDeadLetters } from '../ops/deadLetters.js';
 import { topology } from '../../topology/index.js';
-import { brokerList, defaultBrokers, kafkaConnectionFromEnv } from './options.js';
+import { cliKafka, defaultBrokers } from './options.js';
 
 /** `kes dlq list <processor>` and `kes dlq replay <processor>`: the records a processor could not process. */
 export function dlqCommand(program: Command): void {
@@ -14,13 +13,7 @@ export function dlqCommand(program: Command): void {
       );
     }
   };
-  const kafkaFor = (brokers: string) =>
-    new Kafka({
-      clientId: 'kes-dlq',
-      brokers: brokerList(brokers),
-      logLevel: logLevel.NOTHING,
-      ...kafkaConnectionFromEnv(),
-    });
+  const kafkaFor = (brokers: string) => cliKafka('kes-dlq', brokers);
   dlq
     .command('list <processor>')
     .description(

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
 import { consumerLag } from '../ops/consumerLag.js';
 import { topology } from '../../topology/index.js';
-import { brokerList, defaultBrokers, kafkaConnectionFromEnv } from './options.js';
+import { cliKafka, defaultBrokers } from './options.js';
 
 /** `kes lag`: how far each processor is behind, per input partition. */
 export function lagCommand(program: Command): void {
@@ -13,12 +12,7 @@ export function lagCommand(program: Command): void {
     .option('--json', 'one JSON line per partition instead of a table')
     .option('--processor <name>', 'only this processor')
     .action(async (opts: { brokers: string; json?: boolean; processor?: string }) => {
-      const kafka = new Kafka({
-        clientId: 'kes-lag',
-        brokers: brokerList(opts.brokers),
-        logLevel: logLevel.NOTHING,
-        ...kafkaConnectionFromEnv(),
-      });
+      const kafka = cliKafka('kes-lag', opts.brokers);
       const admin = kafka.admin();
       await admin.connect();
       try {

@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { kafkaConnection, registryAuth } from '../config/kafkaConnection.js';
@@ -66,4 +67,14 @@ export function httpFromEnv(overrides: { port?: number; host?: string; advertise
     ...(env.KES_JWT_SECRET ? { jwtSecret: env.KES_JWT_SECRET } : {}),
     ...(env.KES_DRAIN_MS ? { drainMs: integer(env.KES_DRAIN_MS) } : {}),
   };
+}
+
+/** A KafkaJS client for a CLI command: the brokers given, security from the environment, quiet. */
+export function cliKafka(clientId: string, brokers: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: brokerList(brokers),
+    logLevel: logLevel.NOTHING,
+    ...kafkaConnectionFromEnv(),
+  });
 }

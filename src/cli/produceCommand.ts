@@ -2,18 +2,10 @@ import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
 import { type CommandInput, CommandSender } from '../commands/commandSender.js';
 import { deciders } from '../domain/domainCatalog.js';
 import { Serde } from '../serde/serde.js';
-import {
-  brokerList,
-  defaultBrokers,
-  defaultRegistry,
-  integer,
-  kafkaConnectionFromEnv,
-  registryAuthFromEnv,
-} from './options.js';
+import { cliKafka, defaultBrokers, defaultRegistry, integer, registryAuthFromEnv } from './options.js';
 
 interface CommandLine {
   type: string;
@@ -51,12 +43,7 @@ export function produceCommand(program: Command): void {
         if (!opts.file && (!type || json === undefined)) {
           throw new Error('give a command type and its JSON fields, or --file <commands.jsonl>');
         }
-        const kafka = new Kafka({
-          clientId: 'kes-produce',
-          brokers: brokerList(opts.brokers),
-          logLevel: logLevel.NOTHING,
-          ...kafkaConnectionFromEnv(),
-        });
+        const kafka = cliKafka('kes-produce', opts.brokers);
         const serde = new Serde({
           registry: new SchemaRegistry({
             host: opts.registry,

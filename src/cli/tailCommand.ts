@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
 import { Serde } from '../serde/serde.js';
-import {
-  brokerList,
-  defaultBrokers,
-  defaultRegistry,
-  kafkaConnectionFromEnv,
-  registryAuthFromEnv,
-} from './options.js';
+import { cliKafka, defaultBrokers, defaultRegistry, registryAuthFromEnv } from './options.js';
 
 /**
  * `kes tail <topic>`: prints a topic's records as JSON lines — partition, offset, key, headers,
@@ -35,12 +28,7 @@ export function tailCommand(program: Command): void {
           readUncommitted?: boolean;
         },
       ) => {
-        const kafka = new Kafka({
-          clientId: 'kes-tail',
-          brokers: brokerList(opts.brokers),
-          logLevel: logLevel.NOTHING,
-          ...kafkaConnectionFromEnv(),
-        });
+        const kafka = cliKafka('kes-tail', opts.brokers);
         const serde = new Serde({
           registry: new SchemaRegistry({
             host: opts.registry,

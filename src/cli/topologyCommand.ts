@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
 import { topology } from '../../topology/index.js';
 import { applyTopology, describeTopology, formatPlan } from '../topology/index.js';
-import { brokerList, defaultBrokers, integer, kafkaConnectionFromEnv } from './options.js';
+import { cliKafka, defaultBrokers, integer } from './options.js';
 
 /** `kes topology describe|apply`: the application's topics and processors. */
 export function topologyCommand(program: Command): void {
@@ -33,12 +32,7 @@ export function topologyCommand(program: Command): void {
         allowPartitionIncrease?: boolean;
         dryRun?: boolean;
       }) => {
-        const kafka = new Kafka({
-          clientId: 'kes-topology',
-          brokers: brokerList(opts.brokers),
-          logLevel: logLevel.NOTHING,
-          ...kafkaConnectionFromEnv(),
-        });
+        const kafka = cliKafka('kes-topology', opts.brokers);
         const admin = kafka.admin();
         await admin.connect();
         try {

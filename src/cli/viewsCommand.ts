@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
 import { referenceViews } from '../views/readSide.js';
 import { ViewControl } from '../views/viewControl.js';
 import { requestRebuild } from '../views/viewRuntime.js';
-import { brokerList, defaultBrokers, kafkaConnectionFromEnv } from './options.js';
+import { cliKafka, defaultBrokers } from './options.js';
 
 /**
  * `kes views status` and `kes views rebuild <view>`: a rebuild is requested on the view control
@@ -14,12 +13,7 @@ import { brokerList, defaultBrokers, kafkaConnectionFromEnv } from './options.js
 export function viewsCommand(program: Command): void {
   const views = program.command('views').description('the views and their rebuilds');
   const withControl = async <T>(brokers: string, work: (control: ViewControl) => Promise<T>): Promise<T> => {
-    const kafka = new Kafka({
-      clientId: 'kes-views',
-      brokers: brokerList(brokers),
-      logLevel: logLevel.NOTHING,
-      ...kafkaConnectionFromEnv(),
-    });
+    const kafka = cliKafka('kes-views', brokers);
     const control = await ViewControl.start({ kafka, groupId: `kes-cli-${randomUUID()}` });
     try {
       return await work(control);
