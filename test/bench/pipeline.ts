@@ -25,7 +25,8 @@ import { Serde } from '../../src/serde/serde.js';
 import { applyTopology } from '../../src/topology/applyTopology.js';
 import { topology } from '../../topology/index.js';
 import { spawnBroker } from '../support/brokerProcess.js';
-import { type ScriptProcess, spawnScript } from '../support/spawnScript.js';
+import { appScript } from '../support/appProcess.js';
+import type { ScriptProcess } from '../support/spawnScript.js';
 import { tempDir } from '../support/tempDir.js';
 
 const PRODUCTS = 1000;
@@ -148,26 +149,19 @@ async function produce(env: Env, inputs: readonly CommandInput[]): Promise<void>
 
 /** `kes app` as its own process, as it runs in production. */
 async function startBenchApp(env: Env, guarantee: ProcessingGuarantee): Promise<ScriptProcess> {
-  const child = spawnScript(
-    path.resolve(import.meta.dirname, '../../src/cli/main.ts'),
-    [
-      'app',
-      '--brokers',
-      env.bootstrap,
-      '--registry',
-      env.registryUrl,
-      '--data',
-      env.dataDir,
-      '--instance-id',
-      'bench',
+  const child = appScript({
+    brokers: env.bootstrap,
+    registry: env.registryUrl,
+    dataDir: env.dataDir,
+    instanceId: 'bench',
+    args: [
       '--no-http',
       // The write side only: what the baseline loop compares with.
       '--processors',
       'stock-commands',
       ...(guarantee === 'at_least_once' ? ['--at-least-once'] : []),
     ],
-    { KES_LOG_LEVEL: 'info' },
-  );
+  });
   await child.waitForLine((line) => line.msg === 'ready: every task restored', 120_000);
   return child;
 }

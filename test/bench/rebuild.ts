@@ -31,7 +31,8 @@ import { Serde } from '../../src/serde/serde.js';
 import { applyTopology } from '../../src/topology/applyTopology.js';
 import { PARTITIONS, topology } from '../../topology/index.js';
 import { spawnBroker } from '../support/brokerProcess.js';
-import { type ScriptProcess, spawnScript } from '../support/spawnScript.js';
+import { appScript } from '../support/appProcess.js';
+import type { ScriptProcess } from '../support/spawnScript.js';
 import { tempDir } from '../support/tempDir.js';
 
 const EVENTS = 'stock.events';
@@ -254,24 +255,14 @@ async function restoreView(
 
 /** `kes app` running the products view alone, logging at debug (its restores), in its own process. */
 function startApp(env: Env): ScriptProcess {
-  return spawnScript(
-    path.resolve(import.meta.dirname, '../../src/cli/main.ts'),
-    [
-      'app',
-      '--brokers',
-      env.bootstrap,
-      '--registry',
-      env.registryUrl,
-      '--data',
-      env.dataDir,
-      '--instance-id',
-      'bench',
-      '--no-http',
-      '--processors',
-      'products-view',
-    ],
-    { KES_LOG_LEVEL: 'debug' },
-  );
+  return appScript({
+    brokers: env.bootstrap,
+    registry: env.registryUrl,
+    dataDir: env.dataDir,
+    instanceId: 'bench',
+    args: ['--no-http', '--processors', 'products-view'],
+    logLevel: 'debug',
+  });
 }
 
 async function endOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {

@@ -6,19 +6,20 @@ const main = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 /** A `kes app` child process and the URL of its HTTP API (on a free port). */
 export type AppProcess = ScriptProcess & { readonly url: string };
 
-/**
- * `kes app` as a child process (as users run it), with its own data directory. Resolves once it
- * logs that every task is restored.
- */
-export async function spawnApp(options: {
+export interface AppProcessOptions {
   brokers: string;
   registry: string;
   dataDir: string;
   instanceId: string;
   /** Extra arguments of `kes app`. */
   args?: readonly string[];
-}): Promise<AppProcess> {
-  const child = spawnScript(
+  /** KES_LOG_LEVEL of the process; default info. */
+  logLevel?: string;
+}
+
+/** `kes app` as a child process (as users run it), with its own data directory; not waited for. */
+export function appScript(options: AppProcessOptions): ScriptProcess {
+  return spawnScript(
     main,
     [
       'app',
@@ -30,12 +31,18 @@ export async function spawnApp(options: {
       options.dataDir,
       '--instance-id',
       options.instanceId,
-      '--http-port',
-      '0',
       ...(options.args ?? []),
     ],
-    { KES_LOG_LEVEL: 'info' },
+    { KES_LOG_LEVEL: options.logLevel ?? 'info' },
   );
+}
+
+/**
+ * `kes app` as a child process, its HTTP API on a free port. Resolves once it logs that every
+ * task is restored.
+ */
+export async function spawnApp(options: AppProcessOptions): Promise<AppProcess> {
+  const child = appScript({ ...options, args: ['--http-port', '0', ...(options.args ?? [])] });
   const ready = await child
     .waitForLine((line) => line.msg === 'ready: every task restored', 120_000)
     .catch(async (err: unknown) => {
