@@ -1,8 +1,7 @@
 import * as net from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { GenericContainer, getContainerRuntimeClient, Network, Wait } from 'testcontainers';
-import { applyTopology } from '../../src/topology/applyTopology.js';
-import { topology } from '../../topology/index.js';
+import { applyTestTopology } from './embeddedStack.js';
 import type { TestCluster } from './testCluster.js';
 
 export const KAFKA_IMAGE = 'apache/kafka:3.8.0';
@@ -85,14 +84,7 @@ export async function containerCluster(): Promise<TestCluster> {
   const bootstrap = `${host}:${port}`;
   const client = (clientId: string) =>
     new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING });
-  const admin = client('kes-test-topology').admin();
-  await admin.connect();
-  try {
-    const plan = await applyTopology(admin, topology);
-    if (plan.refused.length > 0) throw new Error(plan.refused.join('\n'));
-  } finally {
-    await admin.disconnect();
-  }
+  await applyTestTopology(client('kes-test-topology'));
   return {
     bootstrap,
     registryUrl: `http://${registry.getHost()}:${registry.getMappedPort(8081)}`,

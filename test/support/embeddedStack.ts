@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { BrokerOptions } from '../../src/broker/index.js';
 import type { RegistryHandle } from '../../src/registry/index.js';
 import { applyTopology } from '../../src/topology/applyTopology.js';
@@ -20,14 +20,7 @@ export interface TestStack {
 export async function startTestStack(options: BrokerOptions = {}): Promise<TestStack> {
   const broker = await startTestBroker({ autoCreateTopics: false, ...options });
   const registry = await startTestRegistry(broker);
-  const admin: Admin = broker.kafka('kes-test-topology').admin();
-  await admin.connect();
-  try {
-    const plan = await applyTopology(admin, topology);
-    if (plan.refused.length > 0) throw new Error(plan.refused.join('\n'));
-  } finally {
-    await admin.disconnect();
-  }
+  await applyTestTopology(broker.kafka('kes-test-topology'));
   return {
     broker,
     registry,
@@ -36,4 +29,16 @@ export async function startTestStack(options: BrokerOptions = {}): Promise<TestS
       await broker.stop();
     },
   };
+}
+
+/** Applies the application's topology to a cluster, failing on anything it refuses. */
+export async function applyTestTopology(kafka: Kafka): Promise<void> {
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    const plan = await applyTopology(admin, topology);
+    if (plan.refused.length > 0) throw new Error(plan.refused.join('\n'));
+  } finally {
+    await admin.disconnect();
+  }
 }
