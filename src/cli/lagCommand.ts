@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { consumerLag } from '../ops/consumerLag.js';
+import { consumerLag, topologySubjects } from '../ops/consumerLag.js';
 import { topology } from '../../topology/index.js';
 import { cliKafka, defaultBrokers } from './options.js';
 
@@ -16,7 +16,7 @@ export function lagCommand(program: Command): void {
       const admin = kafka.admin();
       await admin.connect();
       try {
-        const lags = (await consumerLag(admin, topology)).filter(
+        const lags = (await consumerLag(admin, topologySubjects(topology))).filter(
           (l) => !opts.processor || l.processor === opts.processor,
         );
         if (opts.json) {

@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { consumerLag } from '../ops/consumerLag.js';
 import type { ProcessorRunner } from '../processor/processorRunner.js';
 import type { RestoreProgress } from '../state/restoreStore.js';
 
@@ -61,22 +62,12 @@ export class AppMetrics {
         lag.reset();
         const source = this.lagSource;
         if (!source) return;
-        for (const runner of source.runners()) {
-          const owned = new Set(runner.assignedPartitions);
-          if (owned.size === 0) continue;
-          const committed = await source.admin.fetchOffsets({
-            groupId: runner.group,
-            topics: [...runner.inputs],
-          });
-          for (const { topic, partitions } of committed) {
-            const ends = await source.admin.fetchTopicOffsets(topic);
-            for (const { partition, offset } of partitions) {
-              if (!owned.has(partition)) continue;
-              const end = Number(ends.find((e) => e.partition === partition)?.high ?? 0);
-              const at = Number(offset) < 0 ? 0 : Number(offset);
-              lag.set({ processor: runner.name, topic, partition: String(partition) }, Math.max(0, end - at));
-            }
-          }
+        const runners = source.runners().filter((r) => r.assignedPartitions.length > 0);
+        const owned = new Map(runners.map((r) => [r.name, new Set(r.assignedPartitions)]));
+        const subjects = runners.map((r) => ({ processor: r.name, group: r.group, inputs: r.inputs }));
+        for (const l of await consumerLag(source.admin, subjects)) {
+          if (!owned.get(l.processor)!.has(l.partition)) continue;
+          lag.set({ processor: l.processor, topic: l.topic, partition: String(l.partition) }, l.lag);
         }
       },
     });

@@ -14,17 +14,23 @@ export interface PartitionLag {
   readonly lag: number;
 }
 
+/** A processor whose lag is measured: its name, consumer group and input topics. */
+export interface LagSubject {
+  readonly processor: string;
+  readonly group: string;
+  readonly inputs: readonly string[];
+}
+
 /**
- * The lag of every processor of the topology, per input partition: its group's committed offset
- * against the partition's end. A transactional input's end includes the last commit marker, which
- * is never consumed, so a caught-up group may show a lag of 1 until it commits past it.
+ * The lag of processors per input partition: each group's committed offset against the
+ * partition's end (each topic's end read once). A transactional input's end includes the last
+ * commit marker; runners commit past it once they have fetched it.
  */
-export async function consumerLag(admin: Admin, topology: TopologySpec): Promise<PartitionLag[]> {
+export async function consumerLag(admin: Admin, subjects: readonly LagSubject[]): Promise<PartitionLag[]> {
   const lags: PartitionLag[] = [];
   const ends = new Map<string, Map<number, number>>();
-  for (const spec of topology.processors) {
-    const group = `${topology.applicationId}-${spec.name}`;
-    const committed = await admin.fetchOffsets({ groupId: group, topics: [...spec.inputs] });
+  for (const { processor, group, inputs } of subjects) {
+    const committed = await admin.fetchOffsets({ groupId: group, topics: [...inputs] });
     for (const { topic, partitions } of committed) {
       if (!ends.has(topic)) {
         const offsets = await admin.fetchTopicOffsets(topic);
@@ -33,17 +39,18 @@ export async function consumerLag(admin: Admin, topology: TopologySpec): Promise
       for (const { partition, offset } of partitions) {
         const end = ends.get(topic)!.get(partition) ?? 0;
         const at = Math.max(0, Number(offset));
-        lags.push({
-          processor: spec.name,
-          group,
-          topic,
-          partition,
-          committed: at,
-          end,
-          lag: Math.max(0, end - at),
-        });
+        lags.push({ processor, group, topic, partition, committed: at, end, lag: Math.max(0, end - at) });
       }
     }
   }
   return lags;
+}
+
+/** The processors of a topology, as their groups are named. */
+export function topologySubjects(topology: TopologySpec): LagSubject[] {
+  return topology.processors.map((p) => ({
+    processor: p.name,
+    group: `${topology.applicationId}-${p.name}`,
+    inputs: p.inputs,
+  }));
 }

@@ -4,7 +4,7 @@ import { startTestStack, type TestStack } from '../../test/support/embeddedStack
 import { tempDir } from '../../test/support/tempDir.js';
 import { type AppHandle, startApp } from '../app/startApp.js';
 import { topology } from '../../topology/index.js';
-import { consumerLag } from './consumerLag.js';
+import { consumerLag, topologySubjects } from './consumerLag.js';
 import { listDeadLetters, replayDeadLetters, replayRefusal } from './deadLetters.js';
 import { readTopic } from './readTopic.js';
 
@@ -96,13 +96,13 @@ describe('consumer lag', () => {
     const admin = app.kafka.admin();
     await admin.connect();
     try {
-      const lags = await consumerLag(admin, topology);
+      const lags = await consumerLag(admin, topologySubjects(topology));
       expect(new Set(lags.map((l) => l.processor))).toEqual(new Set(topology.processors.map((p) => p.name)));
       // stock-commands processed everything on stock.commands: at most the last commit marker remains.
       await expect
         .poll(
           async () =>
-            (await consumerLag(admin, topology))
+            (await consumerLag(admin, topologySubjects(topology)))
               .filter((l) => l.processor === 'stock-commands')
               .every((l) => l.lag <= 1),
           { timeout: 30_000 },
