@@ -1,9 +1,10 @@
 import type { ProcessorSpec, StoreSpec, TopicSpec, TopologySpec } from '../src/topology/topologySpec.js';
 
 /**
- * The reference domain's topology: stock, orders and invoices, their command handlers, the order
- * fulfilment saga and the invoicing policy. All domain topics share one partition count, so a key
- * lands on the same partition number in every topic (co-partitioning).
+ * The reference application's topology: stock, orders and invoices with the order fulfilment
+ * saga and the invoicing policy; accounts and transfers with the money transfer saga; the views.
+ * All domain topics share one partition count, so a key lands on the same partition number in
+ * every topic (co-partitioning). topology/application.ts has the code of each processor.
  */
 export const PARTITIONS = 6;
 const REPLICATION = 3;
@@ -29,6 +30,8 @@ const DOMAINS = [
   { domain: 'stock', key: 'product id' },
   { domain: 'orders', key: 'order id' },
   { domain: 'invoices', key: 'invoice id' },
+  { domain: 'accounts', key: 'account id' },
+  { domain: 'transfers', key: 'transfer id' },
 ] as const;
 
 const domainTopics = DOMAINS.flatMap(({ domain, key }) => [
@@ -94,6 +97,28 @@ const policies: ProcessorSpec[] = [
     outputs: ['invoices.commands', 'invoicing.dlq'],
     description: 'issues an invoice for every confirmed order',
   },
+  {
+    name: 'transfer-replies',
+    kind: 'repartition',
+    inputs: ['accounts.events'],
+    stores: [],
+    outputs: ['money-transfers.repartition', 'transfer-replies.dlq'],
+    description: 'forwards the answers to transfer debits, credits and refunds re-keyed by transfer id',
+  },
+  {
+    name: 'money-transfers',
+    kind: 'policy',
+    inputs: ['transfers.events', 'money-transfers.repartition'],
+    stores: [
+      {
+        name: 'money-transfers-state',
+        changelog: 'money-transfers.changelog',
+        description: 'per transfer: its accounts and amount, and which step it is at',
+      },
+    ],
+    outputs: ['accounts.commands', 'transfers.commands', 'money-transfers.changelog', 'money-transfers.dlq'],
+    description: 'saga: debits the source, credits the target, refunds the source if the credit is declined',
+  },
 ];
 
 const changelog = (name: string, key: string, description: string): TopicSpec =>
@@ -154,6 +179,29 @@ const readSide: ProcessorSpec[] = [
     description: 'index of orders-with-invoices by customer',
   },
   {
+    name: 'account-balances-view',
+    kind: 'view',
+    inputs: ['accounts.events'],
+    stores: [
+      viewStore(
+        'account-balances-view',
+        'accountId → balance, totalDeposits, totalWithdrawals, lastTransactionAt, version',
+      ),
+    ],
+    outputs: ['account-balances-view.changelog', 'account-balances-view.dlq'],
+    description: 'view account-balances: the balance of each account',
+  },
+  {
+    name: 'account-statements-view',
+    kind: 'view',
+    inputs: ['accounts.events'],
+    stores: [
+      viewStore('account-statements-view', 'accountId \\0 sequence → a movement and the running balance'),
+    ],
+    outputs: ['account-statements-view.changelog', 'account-statements-view.dlq'],
+    description: "view account-statements: each account's movements of money with the running balance",
+  },
+  {
     name: 'event-history',
     kind: 'view',
     inputs: DOMAINS.map(({ domain }) => `${domain}.events`),
@@ -196,6 +244,12 @@ export const topology: TopologySpec = {
       'orders-with-invoices rows re-keyed by customer id',
       { configs: { 'retention.ms': String(7 * DAY) } },
     ),
+    topic('money-transfers.repartition', 'transfer id', 'transfer answers re-keyed by transfer id', {
+      configs: { 'retention.ms': String(7 * DAY) },
+    }),
+    topic('money-transfers.changelog', 'transfer id', 'changelog of the money transfer saga state store', {
+      cleanupPolicy: 'compact',
+    }),
     ...readSide
       .filter((p) => p.stores.length > 0)
       .map((p) => changelog(p.stores[0]!.changelog, 'the store key', `changelog of the ${p.name} store`)),

@@ -2,13 +2,8 @@ import { hostname } from 'node:os';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { commandHandler } from '../commands/commandHandler.js';
 import { CommandSender } from '../commands/commandSender.js';
 import { deciders } from '../domain/domainCatalog.js';
-import { orderFulfilment } from '../domain/fulfilment/orderFulfilment.js';
-import { invoicing } from '../policies/invoicing.js';
-import { sagaProcessor } from '../policies/sagaProcessor.js';
-import { stockReplies } from '../policies/stockReplies.js';
 import type { Processor } from '../processor/processor.js';
 import { type StreamsHandle, startStreams, waitUntil } from '../processor/startStreams.js';
 import type { ProcessingGuarantee } from '../processor/streamTask.js';
@@ -24,10 +19,11 @@ import { OwnerDirectory } from '../query/ownerDirectory.js';
 import { PartitionStores } from '../query/partitionStores.js';
 import { ViewQueries } from '../query/viewQueries.js';
 import { ApiError } from '../http/apiErrors.js';
-import { EVENT_HISTORY, referenceViews, sharedReadProcessors } from '../views/readSide.js';
+import { EVENT_HISTORY } from '../views/readSide.js';
 import { ViewControl } from '../views/viewControl.js';
 import { ViewRuntime, type ViewRuntimeOptions } from '../views/viewRuntime.js';
-import { topology as referenceTopology } from '../../topology/index.js';
+import { application as referenceApplication } from '../../topology/application.js';
+import type { KesApplication } from './kesApplication.js';
 
 export interface AppOptions {
   readonly brokers: readonly string[];
@@ -43,6 +39,9 @@ export interface AppOptions {
   readonly guarantee?: ProcessingGuarantee;
   /** Where invoices are published (their URLs). */
   readonly invoiceBaseUrl?: string;
+  /** What to run: topology, processors, views, public commands (default: topology/application.ts). */
+  readonly application?: KesApplication;
+  /** The application's topology with other settings (e.g. fewer partitions in tests). */
   readonly topology?: TopologySpec;
   /** Extra KafkaJS settings (SSL, SASL...). */
   readonly kafka?: Omit<KafkaConfig, 'brokers'>;
@@ -96,14 +95,15 @@ export const DEFAULT_INVOICE_BASE_URL = 'https://invoices.kes.example/invoices';
 
 /**
  * One kes application instance: applies the topology (creating missing topics), registers the
- * schemas it needs, and runs every processor of the topology — the command handlers of stock,
- * orders and invoices, the stock replies repartitioner, the order fulfilment saga and the
- * invoicing policy — exactly once by default. Instances with the same topology share the work
+ * schemas it needs, and runs every processor of the application — command handlers, sagas,
+ * policies, views — exactly once by default. Instances with the same topology share the work
  * through their consumer groups.
  */
 export async function startApp(options: AppOptions): Promise<AppHandle> {
   const { logger } = options;
-  const topology = options.topology ?? referenceTopology;
+  const application = options.application ?? referenceApplication;
+  const topology = options.topology ?? application.topology;
+  const views = application.views;
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
   const kafka = new Kafka({
     clientId: `kes-${instanceId}`,
@@ -131,23 +131,16 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
   await serde.registerAll();
   const sender = new CommandSender(serde, Object.values(deciders));
   const processors = new Map<string, Processor>(
-    [
-      commandHandler({ name: 'stock-commands', decider: deciders.stock, serde }),
-      commandHandler({ name: 'orders-commands', decider: deciders.orders, serde }),
-      commandHandler({ name: 'invoices-commands', decider: deciders.invoices, serde }),
-      stockReplies(serde),
-      sagaProcessor(orderFulfilment, { serde, sender }),
-      invoicing({ serde, sender, invoiceBaseUrl: options.invoiceBaseUrl ?? DEFAULT_INVOICE_BASE_URL }),
-      ...sharedReadProcessors(serde),
-    ]
+    application
+      .processors({ serde, sender, invoiceBaseUrl: options.invoiceBaseUrl ?? DEFAULT_INVOICE_BASE_URL })
       .filter((p) => !options.processors || options.processors.includes(p.name))
       .map((p) => [p.name, p]),
   );
   // A view runs here if any of its processors is selected; the others are read where they run.
   const runsHere = (name: string) =>
-    !options.processors || referenceViews.get(name)!.processors.some((p) => options.processors!.includes(p));
+    !options.processors || views.get(name)!.processors.some((p) => options.processors!.includes(p));
   for (const name of options.processors ?? []) {
-    if (!processors.has(name) && ![...referenceViews.values()].some((v) => v.processors.includes(name))) {
+    if (!processors.has(name) && ![...views.values()].some((v) => v.processors.includes(name))) {
       throw new Error(`no processor named ${name}`);
     }
   }
@@ -182,7 +175,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     kafka,
     topology,
     serde,
-    views: referenceViews,
+    views,
     runsHere,
     control,
     streams: streamsOptions,
@@ -239,11 +232,12 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     });
     const context: ApiContext = {
       sender,
+      publicCommands: application.publicCommands,
       stores,
       queries: new ViewQueries({
         stores,
         views: {
-          names: () => [...referenceViews.keys()],
+          names: () => [...views.keys()],
           resolve: (name) => started.views?.resolve(name),
         },
         history: EVENT_HISTORY,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { referenceViews } from '../views/readSide.js';
+import { application } from '../../topology/application.js';
 import { ViewControl } from '../views/viewControl.js';
 import { requestRebuild } from '../views/viewRuntime.js';
 import { cliKafka, defaultBrokers } from './options.js';
@@ -27,7 +27,7 @@ export function viewsCommand(program: Command): void {
     .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
     .action(async (opts: { brokers: string }) => {
       await withControl(opts.brokers, async (control) => {
-        for (const name of referenceViews.keys()) console.log(JSON.stringify(control.state(name)));
+        for (const name of application.views.keys()) console.log(JSON.stringify(control.state(name)));
       });
     });
   views
@@ -35,8 +35,8 @@ export function viewsCommand(program: Command): void {
     .description('build a new generation of the view from offset 0; queries switch once it has caught up')
     .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
     .action(async (view: string, opts: { brokers: string }) => {
-      if (!referenceViews.has(view)) {
-        throw new Error(`no view named ${view} (views: ${[...referenceViews.keys()].join(', ')})`);
+      if (!application.views.has(view)) {
+        throw new Error(`no view named ${view} (views: ${[...application.views.keys()].join(', ')})`);
       }
       const state = await withControl(opts.brokers, (control) => requestRebuild(control, view));
       console.log(JSON.stringify(state));

@@ -7,10 +7,10 @@ export interface DomainRecord<Type extends string, Data> {
   readonly data: Data;
 }
 
-/** The three aggregate domains, each with its own `<domain>.commands` and `<domain>.events` topics. */
-export type DomainName = 'stock' | 'orders' | 'invoices';
+/** The aggregate domains, each with its own `<domain>.commands` and `<domain>.events` topics. */
+export type DomainName = 'stock' | 'orders' | 'invoices' | 'accounts' | 'transfers';
 
-export const DOMAIN_NAMES: readonly DomainName[] = ['stock', 'orders', 'invoices'];
+export const DOMAIN_NAMES: readonly DomainName[] = ['stock', 'orders', 'invoices', 'accounts', 'transfers'];
 
 /** The full Avro name of a domain's record type: `recordName('orders', 'PlaceOrder')` is `kes.orders.PlaceOrder`. */
 export function recordName(domain: DomainName, type: string): string {

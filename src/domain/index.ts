@@ -15,3 +15,6 @@ export * from './orders/index.js';
 export * from './invoices/index.js';
 export * from './fulfilment/index.js';
 export * from './invoicing/index.js';
+export * from './accounts/index.js';
+export * from './transfers/index.js';
+export * from './moneyTransfer/index.js';

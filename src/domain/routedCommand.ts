@@ -1,7 +1,9 @@
+import type { AccountCommand } from './accounts/accountCommands.js';
 import type { DomainName } from './domainRecord.js';
 import type { InvoiceCommand } from './invoices/invoiceCommands.js';
 import type { OrderCommand } from './orders/orderCommands.js';
 import type { StockCommand } from './stock/stockCommands.js';
+import type { TransferCommand } from './transfers/transferCommands.js';
 
 interface Routed<Domain extends DomainName, Command> {
   /** Where the command goes: `<domain>.commands`. */
@@ -18,4 +20,8 @@ interface Routed<Domain extends DomainName, Command> {
 
 /** A command a policy or saga sends to a domain, with its destination and its deterministic id. */
 export type RoutedCommand =
-  Routed<'stock', StockCommand> | Routed<'orders', OrderCommand> | Routed<'invoices', InvoiceCommand>;
+  | Routed<'stock', StockCommand>
+  | Routed<'orders', OrderCommand>
+  | Routed<'invoices', InvoiceCommand>
+  | Routed<'accounts', AccountCommand>
+  | Routed<'transfers', TransferCommand>;

@@ -11,6 +11,8 @@ import type { AppMetrics } from './appMetrics.js';
 /** What the HTTP API runs on. The parts that need the processors are set once they run. */
 export interface ApiContext {
   readonly sender: CommandSender;
+  /** The commands clients may send (POST /commands/{type}); the others come from sagas and policies. */
+  readonly publicCommands: readonly string[];
   readonly queries: ViewQueries;
   readonly stores: PartitionStores;
   readonly metrics: AppMetrics;
@@ -39,13 +41,3 @@ export interface ApiLimits {
   /** How long a query waits for `after` and for an unavailable partition. */
   readonly queryWaitMs: number;
 }
-
-/** The six commands clients send; the others are sent by the saga and the policies. */
-export const PUBLIC_COMMANDS = [
-  'AddProduct',
-  'IncreaseStock',
-  'DecreaseStock',
-  'PlaceOrder',
-  'CancelOrder',
-  'ShipOrder',
-] as const;

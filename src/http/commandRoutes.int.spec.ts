@@ -3,7 +3,9 @@ import { type Answer, ApiTestApp } from '../../test/support/apiTestApp.js';
 import { readTopic } from '../../test/support/readTopic.js';
 import { topology } from '../../topology/index.js';
 import { CloudEventHeaders } from '../commands/cloudEvents.js';
-import { PUBLIC_COMMANDS } from './apiContext.js';
+import { application } from '../../topology/application.js';
+
+const PUBLIC_COMMANDS = application.publicCommands;
 
 /**
  * The HTTP API of one kes instance on the embedded stack, over real HTTP: commands and their

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { CommandInputError } from '../commands/commandSender.js';
 import type { CommandResult } from '../commands/commandResult.js';
 import { formatPosition } from '../views/sourcePosition.js';
-import { type ApiContext, PUBLIC_COMMANDS } from './apiContext.js';
+import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
 import { avroJsonSchema } from './avroJsonSchema.js';
 import { requestSpan } from './tracingHooks.js';
@@ -18,7 +18,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  * rejected, 500 failed, 202 still pending.
  */
 export function commandRoutes(api: FastifyInstance, context: ApiContext): void {
-  for (const type of PUBLIC_COMMANDS) {
+  for (const type of context.publicCommands) {
     const text = context.sender.schemaText(type);
     if (!text) throw new Error(`no schema for ${type}`);
     const avro = JSON.parse(text) as { doc?: string };
@@ -57,7 +57,7 @@ export function commandRoutes(api: FastifyInstance, context: ApiContext): void {
     const { type } = request.params as { type: string };
     throw new ApiError('UNKNOWN_COMMAND', `no public command named ${type}`, {
       command: type,
-      commands: [...PUBLIC_COMMANDS],
+      commands: [...context.publicCommands],
     });
   });
 }

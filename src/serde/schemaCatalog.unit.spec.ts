@@ -28,7 +28,8 @@ describe("the project's schemas", () => {
     expect(subjects).toContain('stock.commands-kes.stock.ReserveStock');
     expect(subjects).toContain('invoices.events-kes.invoices.InvoiceIssued');
     expect(subjects).toContain('kes.command-results-kes.common.CommandResult');
-    expect(subjects).toHaveLength(24);
+    expect(subjects).toContain('accounts.events-kes.accounts.TransferDebited');
+    expect(subjects).toHaveLength(48);
   });
 
   it.each([

@@ -1,16 +1,7 @@
-import { recordName } from '../domain/domainRecord.js';
-import { INVOICE_EVENT_TYPES } from '../domain/invoices/invoiceEvents.js';
-import { ordersView } from '../domain/views/ordersView.js';
-import { ordersWithInvoicesView } from '../domain/views/ordersWithInvoicesView.js';
-import { productsView } from '../domain/views/productsView.js';
 import type { Processor } from '../processor/processor.js';
 import type { Serde } from '../serde/serde.js';
 import type { TopologySpec } from '../topology/topologySpec.js';
-import { eventHistory } from './eventHistory.js';
-import { indexProcessor } from './indexProcessor.js';
-import { rekeyProcessor } from './rekeyProcessor.js';
 import type { ViewDefinition } from './viewEvent.js';
-import { viewProcessor } from './viewProcessor.js';
 
 /**
  * How the API reads a view: the processor that materializes it (its tasks own the partitions)
@@ -21,6 +12,12 @@ export interface QueryableView {
   readonly definition: ViewDefinition<any>;
   readonly processor: string;
   readonly store: string;
+  /**
+   * Rows by one value (`?<name>=`): index rows are keyed `<value> \0 <row key>` and live on the
+   * partition of the value. Either a separate index fed through a repartition topic
+   * (orders-with-invoices by customer), or the view's own processor and store when its row keys
+   * already begin with the value and the value is the source key (account-statements by account).
+   */
   readonly index?: { readonly name: string; readonly processor: string; readonly store: string };
 }
 
@@ -34,88 +31,5 @@ export interface ReadView extends QueryableView {
   build(rename: (name: string) => string, serde: Serde, topology: TopologySpec): Processor[];
 }
 
+/** The event history's processor and store (topology: `event-history`). */
 export const EVENT_HISTORY = { processor: 'event-history', store: 'event-history' } as const;
-
-const BY_CUSTOMER = 'orders-with-invoices-by-customer.repartition';
-
-/** The views of the reference domain, by name. */
-export const referenceViews: ReadonlyMap<string, ReadView> = new Map(
-  (
-    [
-      {
-        definition: productsView,
-        processor: 'products-view',
-        store: 'products-view',
-        processors: ['products-view'],
-        build: (rename, serde) => [
-          viewProcessor({
-            name: rename('products-view'),
-            store: rename('products-view'),
-            view: productsView,
-            serde,
-          }),
-        ],
-      },
-      {
-        definition: ordersView,
-        processor: 'orders-view',
-        store: 'orders-view',
-        processors: ['orders-view'],
-        build: (rename, serde) => [
-          viewProcessor({
-            name: rename('orders-view'),
-            store: rename('orders-view'),
-            view: ordersView,
-            serde,
-          }),
-        ],
-      },
-      {
-        definition: ordersWithInvoicesView,
-        processor: 'orders-with-invoices-view',
-        store: 'orders-with-invoices-view',
-        index: {
-          name: 'customerId',
-          processor: 'orders-with-invoices-by-customer',
-          store: 'orders-with-invoices-by-customer',
-        },
-        processors: ['orders-with-invoices-view', 'orders-with-invoices-by-customer'],
-        build: (rename, serde, topology) => {
-          const partitions = topology.topics.find((t) => t.name === BY_CUSTOMER)?.partitions;
-          if (partitions === undefined) throw new Error(`the topology lacks ${BY_CUSTOMER}`);
-          return [
-            viewProcessor({
-              name: rename('orders-with-invoices-view'),
-              store: rename('orders-with-invoices-view'),
-              view: ordersWithInvoicesView,
-              serde,
-              forward: {
-                topic: rename(BY_CUSTOMER),
-                partitions,
-                keyOf: (row) => row.customerId ?? undefined,
-              },
-            }),
-            indexProcessor({
-              name: rename('orders-with-invoices-by-customer'),
-              store: rename('orders-with-invoices-by-customer'),
-            }),
-          ];
-        },
-      },
-    ] satisfies ReadView[]
-  ).map((v) => [v.definition.name, v]),
-);
-
-/** The read side's processors that are not rebuilt (re-keying shared by the views, the event history). */
-export function sharedReadProcessors(serde: Serde): Processor[] {
-  return [
-    rekeyProcessor({
-      name: 'invoices-by-order',
-      serde,
-      eventTypes: INVOICE_EVENT_TYPES.map((t) => recordName('invoices', t)),
-      keyField: 'orderId',
-      topic: 'invoices-by-order.repartition',
-    }),
-    eventHistory({ name: EVENT_HISTORY.processor, store: EVENT_HISTORY.store }),
-  ];
-}
