@@ -1,29 +1,42 @@
-import type { CommandResult } from './commandResult.js';
-
 /**
  * What the aggregate store holds, and so what `<domain>.aggregates` (its compacted changelog)
- * holds, in two kinds of keys:
+ * holds, in three kinds of keys:
  *
- * - `<aggregateId>`: the aggregate's snapshot — its state after the last event, its version, and
- *   the ids of its most recent commands;
- * - `cmd/<commandId>`: the result of one of those recent commands, so that a command sent again is
- *   answered with its first result and appends nothing. When a command falls out of the recent
- *   ids, its result is deleted (a tombstone in the changelog).
+ * - `<aggregateId>`: the aggregate's snapshot — its state after the last event and its version;
+ * - `cmd/<commandId>`: the result of a command, so that a command sent again — however many
+ *   others came in between — is answered with its first result and appends nothing;
+ * - `exp/<time>/<commandId>`: when that result expires. Results are kept for
+ *   `IDEMPOTENCY_RETENTION_MS` after their command was processed, then deleted (tombstones in the
+ *   changelog); a command sent again later than that is processed again.
  *
  * JSON: snapshots are kes-internal and can always be rebuilt by replaying the events topic.
  */
 export interface AggregateSnapshot<S> {
   readonly version: number;
   readonly state: S;
-  /** Ids of the most recent commands, oldest first; at most `RECENT_COMMANDS`. */
-  readonly recent: readonly string[];
 }
 
-/** How many recent command results an aggregate remembers for idempotency. */
-export const RECENT_COMMANDS = 20;
+/** How long a command's result is remembered for idempotency (an Idempotency-Key's lifetime): 24 hours. */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** The store key of a remembered command result. */
 export const resultKey = (commandId: string) => `cmd/${commandId}`;
+
+const EXPIRY_PREFIX = 'exp/';
+const TIME_DIGITS = 15;
+
+/** The store key recording when a command's result expires: sorted by time. */
+export const expiryKey = (expiresAt: number, commandId: string) =>
+  `${EXPIRY_PREFIX}${String(expiresAt).padStart(TIME_DIGITS, '0')}/${commandId}`;
+
+/** The range of expiry keys due at `now`. */
+export const dueExpiries = (now: number) => ({
+  gte: EXPIRY_PREFIX,
+  lt: `${EXPIRY_PREFIX}${String(now + 1).padStart(TIME_DIGITS, '0')}`,
+});
+
+/** The command id an expiry key is for. */
+export const expiredCommand = (key: string) => key.slice(EXPIRY_PREFIX.length + TIME_DIGITS + 1);
 
 export function encodeJson(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value), 'utf8');
@@ -32,15 +45,3 @@ export function encodeJson(value: unknown): Buffer {
 export function decodeJson<T>(bytes: Buffer): T {
   return JSON.parse(bytes.toString('utf8')) as T;
 }
-
-/** The snapshot with one more recent command, and the id that fell out of the window, if any. */
-export function remember<S>(
-  snapshot: AggregateSnapshot<S>,
-  commandId: string,
-): { snapshot: AggregateSnapshot<S>; forgotten: string | undefined } {
-  const recent = [...snapshot.recent, commandId];
-  const forgotten = recent.length > RECENT_COMMANDS ? recent.shift() : undefined;
-  return { snapshot: { ...snapshot, recent }, forgotten };
-}
-
-export type RememberedResult = CommandResult;

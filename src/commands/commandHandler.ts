@@ -4,7 +4,16 @@ import type { Forwarded, KesRecord } from '../processor/kesRecord.js';
 import type { Processor, ProcessorContext, StoreAccess } from '../processor/processor.js';
 import type { Serde } from '../serde/serde.js';
 import type { RecordValue } from '../serde/upcasters.js';
-import { type AggregateSnapshot, decodeJson, encodeJson, remember, resultKey } from './aggregateSnapshot.js';
+import {
+  type AggregateSnapshot,
+  decodeJson,
+  dueExpiries,
+  encodeJson,
+  expiredCommand,
+  expiryKey,
+  IDEMPOTENCY_RETENTION_MS,
+  resultKey,
+} from './aggregateSnapshot.js';
 import { CloudEventHeaders, cloudEventHeaders } from './cloudEvents.js';
 import {
   COMMAND_RESULT_TYPE,
@@ -30,7 +39,13 @@ export interface CommandHandlerOptions<C extends { type: string }, E extends { t
   /** Default `<domain>-aggregates`. */
   readonly store?: string;
   readonly now?: () => number;
+  /** How long a command's result is remembered (default IDEMPOTENCY_RETENTION_MS). */
+  readonly idempotencyRetentionMs?: number;
 }
+
+/** How often a task deletes expired command results, and how many at most each time. */
+const SWEEP_INTERVAL_MS = 1000;
+const SWEEP_LIMIT = 1000;
 
 export function commandHandler<C extends { type: string }, E extends { type: string }, S>(
   options: CommandHandlerOptions<C, E, S>,
@@ -41,6 +56,19 @@ export function commandHandler<C extends { type: string }, E extends { type: str
   const eventsTopic = `${domain}.events`;
   const now = options.now ?? Date.now;
   const fullName = (type: string) => `kes.${domain}.${type}`;
+  const retention = options.idempotencyRetentionMs ?? IDEMPOTENCY_RETENTION_MS;
+  /** Per task (partition): when its expired results are next deleted. */
+  const nextSweep = new Map<number, number>();
+
+  /** Deletes the results that expired by `at` (a bounded batch, at most once a second per task). */
+  const sweep = async (store: StoreAccess, partition: number, at: number) => {
+    if ((nextSweep.get(partition) ?? 0) > at) return;
+    nextSweep.set(partition, at + SWEEP_INTERVAL_MS);
+    for await (const [key] of store.range({ ...dueExpiries(at), limit: SWEEP_LIMIT })) {
+      store.delete(key);
+      store.delete(resultKey(expiredCommand(key)));
+    }
+  };
 
   /** The result record, built once the events are written (so it can name their position). */
   const emitResult = (
@@ -64,8 +92,17 @@ export function commandHandler<C extends { type: string }, E extends { type: str
 
   return {
     name,
-    // The aggregates a chunk addresses are loaded in one read (their keys are the record keys).
-    prefetch: (records) => new Map([[storeName, records.flatMap((r) => (r.key === null ? [] : [r.key]))]]),
+    // The aggregates a chunk addresses, and its commands' remembered results, are loaded in one read.
+    prefetch: (records) =>
+      new Map([
+        [
+          storeName,
+          records.flatMap((r) => {
+            const id = r.headers[CloudEventHeaders.id];
+            return [...(r.key === null ? [] : [r.key]), ...(id === undefined ? [] : [resultKey(id)])];
+          }),
+        ],
+      ]),
     async process(record: KesRecord, context: ProcessorContext) {
       const meta = commandMeta(record);
       if (record.value === null) throw new UndecodableCommandError('a command record without a value');
@@ -85,17 +122,15 @@ export function commandHandler<C extends { type: string }, E extends { type: str
       const stored = await store.get(aggregateId);
       const snapshot: AggregateSnapshot<S> = stored
         ? decodeJson<AggregateSnapshot<S>>(stored)
-        : { version: 0, state: decider.initialState(), recent: [] };
-      // The snapshot lists the recent command ids: only a repeat needs its remembered result read.
-      if (snapshot.recent.includes(meta.commandId)) {
-        const remembered = await store.get(resultKey(meta.commandId));
-        if (remembered) {
-          const repeat = decodeJson<CommandResult>(remembered);
-          emitResult(context, () => repeat);
-          return;
-        }
+        : { version: 0, state: decider.initialState() };
+      const remembered = await store.get(resultKey(meta.commandId));
+      if (remembered) {
+        const repeat = decodeJson<CommandResult>(remembered);
+        emitResult(context, () => repeat);
+        return;
       }
       const processedAt = now();
+      await sweep(store, context.partition, processedAt);
       const base = { commandId: meta.commandId, commandType: decoded.type, aggregateId, processedAt };
       /**
        * Remembers the result in the snapshot now, so that a repeat later in the same transaction
@@ -103,10 +138,9 @@ export function commandHandler<C extends { type: string }, E extends { type: str
        */
       const conclude = (result: CommandResult, after: AggregateSnapshot<S>) => {
         if (after.version === 0) return result;
-        const { snapshot: next, forgotten } = remember(after, result.commandId);
-        store.put(aggregateId, encodeJson(next));
+        if (after !== snapshot) store.put(aggregateId, encodeJson(after));
         store.put(resultKey(result.commandId), encodeJson(result));
-        if (forgotten !== undefined) store.delete(resultKey(forgotten));
+        store.put(expiryKey(processedAt + retention, result.commandId), Buffer.alloc(0));
         return result;
       };
       const refuse = (status: CommandStatus, code: string, message: string) => {
@@ -173,7 +207,7 @@ export function commandHandler<C extends { type: string }, E extends { type: str
           position: null,
           rejection: null,
         },
-        { version, state, recent: snapshot.recent },
+        { version, state },
       );
       emitResult(context, (aggregates) => {
         const position = last?.position;

@@ -13,17 +13,21 @@ export interface TopicEvent {
   readonly position: string;
 }
 
-const EVENTS_TOPICS = ['stock.events', 'orders.events', 'invoices.events'];
+const ORDER_DOMAIN_TOPICS = ['stock.events', 'orders.events', 'invoices.events'];
 
 /**
  * Every event of the events topics (read_committed), decoded from the records' values and
  * CloudEvents headers by the test itself — an oracle for what the views and histories serve —
- * topic by topic, in partition and offset order.
+ * topic by topic (stock, orders, invoices by default), in partition and offset order.
  */
-export async function topicEvents(kafka: Kafka, serde: Serde): Promise<TopicEvent[]> {
-  const records = await Promise.all(EVENTS_TOPICS.map((topic) => readTopic(kafka, topic)));
+export async function topicEvents(
+  kafka: Kafka,
+  serde: Serde,
+  topics: readonly string[] = ORDER_DOMAIN_TOPICS,
+): Promise<TopicEvent[]> {
+  const records = await Promise.all(topics.map((topic) => readTopic(kafka, topic, { timeoutMs: 120_000 })));
   const out: TopicEvent[] = [];
-  for (const [i, topic] of EVENTS_TOPICS.entries()) {
+  for (const [i, topic] of topics.entries()) {
     for (const { partition, message } of records[i]!) {
       const header = (name: string) => message.headers?.[name]?.toString();
       const decoded = await serde.decode(message.value!);

@@ -15,12 +15,12 @@ export const ACCOUNT_REJECTIONS = {
   ACCOUNT_CLOSED: 'the account is closed',
   /**
    * An amount that is not a whole number of cents from 1 (from 0 for an opening deposit and an
-   * overdraft limit), or beyond 2^53 − 1 (the largest a number carries exactly).
+   * overdraft limit), or beyond 2^53 − 2 (MAX_AMOUNT: the largest an event carries exactly).
    */
   INVALID_AMOUNT: 'the amount must be a positive whole number of cents',
   /** A withdrawal or check that would take the balance below minus the overdraft limit. */
   INSUFFICIENT_FUNDS: 'the balance and overdraft do not cover the amount',
-  /** A deposit that would take the balance beyond 2^53 − 1 cents. */
+  /** A deposit that would take the balance beyond 2^53 − 2 cents (MAX_AMOUNT). */
   BALANCE_LIMIT_EXCEEDED: 'the balance would exceed the largest amount an event can carry exactly',
   /** WriteCheck with a check number this account has used. */
   CHECK_NUMBER_USED: 'the check number was used before on this account',

@@ -13,9 +13,15 @@ import { type Account, type AccountState, isCheckUsed } from './accountState.js'
 
 type AccountDecision = Decision<AccountEvent>;
 
-/** Whole cents from `min` up to 2^53 − 1. */
+/**
+ * The largest amount or balance in whole cents: 2^53 − 2, the largest an Avro long carries here
+ * (avsc refuses to write ±(2^53 − 1)), so that every event the ledger decides can be encoded.
+ */
+export const MAX_AMOUNT = Number.MAX_SAFE_INTEGER - 1;
+
+/** Whole cents from `min` up to MAX_AMOUNT. */
 export function isAmount(value: number, min = 1): boolean {
-  return Number.isSafeInteger(value) && value >= min;
+  return Number.isSafeInteger(value) && value >= min && value <= MAX_AMOUNT;
 }
 
 /** Decides an account command against the account's state. Pure: the ledger needs no clock. */
@@ -172,7 +178,7 @@ function credit({ data }: CreditTransfer, state: AccountState): AccountDecision 
     });
   const account = participant(state, amount);
   if (typeof account === 'string') return declined(account);
-  // A balance past 2^53 − 1 cents cannot be carried exactly.
+  // A balance past MAX_AMOUNT cents cannot be carried by an event.
   if (!isAmount(account.balance + amount, -Infinity)) return declined('INVALID_AMOUNT');
   return accept({
     type: 'TransferCredited',

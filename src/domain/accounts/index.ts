@@ -40,6 +40,6 @@ export {
   withCheck,
 } from './accountState.js';
 export { ACCOUNT_REJECTIONS, type AccountRejectionCode } from './accountRejections.js';
-export { decideAccount, isAmount } from './decideAccount.js';
+export { decideAccount, isAmount, MAX_AMOUNT } from './decideAccount.js';
 export { evolveAccount } from './evolveAccount.js';
 export { accountDecider } from './accountDecider.js';

@@ -4,7 +4,7 @@ import type { RejectionCatalog } from '../rejectionCatalog.js';
 export const TRANSFER_REJECTIONS = {
   /** RequestTransfer without a transfer id or an account, or from an account to itself. */
   INVALID_TRANSFER: 'a transfer needs an id and two different accounts',
-  /** An amount that is not a whole number of cents from 1 (up to 2^53 − 1). */
+  /** An amount that is not a whole number of cents from 1 (up to 2^53 − 2, MAX_AMOUNT). */
   INVALID_AMOUNT: 'the amount must be a positive whole number of cents',
   /** RequestTransfer with the id of a transfer with other details (the same details are a repeat). */
   TRANSFER_ID_TAKEN: 'another transfer has this id',

@@ -1,0 +1,5 @@
+import { ledgerStormScenario } from '../scenarios/ledgerStorm.scenario.js';
+import { embeddedCluster } from '../support/testCluster.js';
+
+// The scenario against the embedded broker and registry.
+ledgerStormScenario(embeddedCluster);
