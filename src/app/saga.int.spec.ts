@@ -5,7 +5,7 @@ import { CommandResults } from '../../test/support/commandResults.js';
 import { startTestStack, type TestStack } from '../../test/support/embeddedStack.js';
 import { readTopic } from '../../test/support/readTopic.js';
 import { tempDir } from '../../test/support/tempDir.js';
-import type { AggregateSnapshot } from '../commands/aggregateSnapshot.js';
+import { isSnapshotKey, type AggregateSnapshot } from '../commands/aggregateSnapshot.js';
 import type { OrderState } from '../domain/orders/orderState.js';
 import type { StockState } from '../domain/stock/stockState.js';
 import { type AppHandle, startApp } from './startApp.js';
@@ -58,7 +58,7 @@ async function snapshots<S>(domain: string): Promise<Map<string, AggregateSnapsh
   const latest = new Map<string, AggregateSnapshot<S>>();
   for (const { message } of await readTopic(app.kafka, `${domain}.aggregates`)) {
     const key = message.key!.toString();
-    if (key.startsWith('cmd/') || message.value === null) continue; // remembered results
+    if (!isSnapshotKey(key) || message.value === null) continue; // remembered results, expiries
     latest.set(key, JSON.parse(message.value.toString()) as AggregateSnapshot<S>);
   }
   return latest;

@@ -238,6 +238,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
         stores,
         views: {
           names: () => [...views.keys()],
+          indexName: (name) => views.get(name)?.index?.name,
           resolve: (name) => started.views?.resolve(name),
         },
         history: EVENT_HISTORY,

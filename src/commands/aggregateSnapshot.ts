@@ -45,3 +45,6 @@ export function encodeJson(value: unknown): Buffer {
 export function decodeJson<T>(bytes: Buffer): T {
   return JSON.parse(bytes.toString('utf8')) as T;
 }
+
+/** Whether a key of the aggregate store is an aggregate's snapshot (not a result or an expiry). */
+export const isSnapshotKey = (key: string) => !key.startsWith('cmd/') && !key.startsWith(EXPIRY_PREFIX);

@@ -40,7 +40,11 @@ export const API_ERRORS = {
       'No public command has this type (internal commands of the saga and policies are not sent over HTTP).',
   },
   UNKNOWN_VIEW: { status: 404, description: 'No view has this name.' },
-  UNKNOWN_DOMAIN: { status: 404, description: 'No domain has this name (stock, orders, invoices).' },
+  UNKNOWN_DOMAIN: {
+    status: 404,
+    description:
+      'No domain has this name (the domains of the catalog: stock, orders, invoices, accounts, transfers).',
+  },
   NOT_FOUND: {
     status: 404,
     description: 'The view has no row with this key, or the aggregate has no events.',

@@ -16,6 +16,13 @@ export function viewRoutes(api: FastifyInstance, context: ApiContext): void {
   // An instance running none of the views has no names to list, and an empty enum is no schema.
   const names = context.queries.viewNames;
   const viewParam = { type: 'string', ...(names.length > 0 ? { enum: names } : {}) };
+  // Each view index is a query parameter (orders-with-invoices: customerId; account-statements: accountId).
+  const indexParams = Object.fromEntries(
+    [...context.queries.indexNames].map(([view, index]) => [
+      index,
+      { type: 'string', description: `${view}: the rows of this ${index}` },
+    ]),
+  );
   api.get(
     '/views/:view',
     {
@@ -28,7 +35,7 @@ export function viewRoutes(api: FastifyInstance, context: ApiContext): void {
           type: 'object',
           properties: {
             ...QUERY_DOCS,
-            customerId: { type: 'string', description: 'orders-with-invoices: the orders of this customer' },
+            ...indexParams,
           },
         },
         response: errorResponses(400, 404, 503, 504),

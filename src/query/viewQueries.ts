@@ -63,7 +63,12 @@ export class ViewQueries {
     private readonly options: {
       readonly stores: PartitionStores;
       /** The views, by name, with the names of their serving generation. */
-      readonly views: { names(): string[]; resolve(name: string): QueryableView | undefined };
+      readonly views: {
+        names(): string[];
+        resolve(name: string): QueryableView | undefined;
+        /** The view's index parameter, if it has an index (the same in every generation). */
+        indexName(name: string): string | undefined;
+      };
       readonly history: { readonly processor: string; readonly store: string };
       readonly topology: TopologySpec;
       readonly serde: Serde;
@@ -79,6 +84,17 @@ export class ViewQueries {
   /** The names of the views queries can read. */
   get viewNames(): string[] {
     return this.options.views.names();
+  }
+
+  /** The query parameter of each view's index, by view (e.g. orders-with-invoices: customerId). */
+  get indexNames(): Map<string, string> {
+    const { views } = this.options;
+    return new Map(
+      views.names().flatMap((name) => {
+        const index = views.indexName(name);
+        return index === undefined ? [] : [[name, index] as const];
+      }),
+    );
   }
 
   view(name: string): QueryableView {

@@ -1,6 +1,6 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AggregateSnapshot } from '../../src/commands/aggregateSnapshot.js';
+import { isSnapshotKey, type AggregateSnapshot } from '../../src/commands/aggregateSnapshot.js';
 import { CloudEventHeaders } from '../../src/commands/cloudEvents.js';
 import type { CommandResult } from '../../src/commands/commandResult.js';
 import { type CommandInput, CommandSender } from '../../src/commands/commandSender.js';
@@ -156,7 +156,7 @@ export function writeSideScenario(startCluster: () => Promise<TestCluster>): voi
       const snapshots = new Map<string, AggregateSnapshot<StockState>>();
       for (const { message } of await readTopic(kafka, 'stock.aggregates')) {
         const key = message.key!.toString();
-        if (key.startsWith('cmd/') || message.value === null) continue; // remembered results
+        if (!isSnapshotKey(key) || message.value === null) continue; // remembered results, expiries
         snapshots.set(key, JSON.parse(message.value.toString()) as AggregateSnapshot<StockState>);
       }
       for (const [productId, list] of byProduct) {
