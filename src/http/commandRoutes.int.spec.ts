@@ -239,6 +239,23 @@ describe('command outcomes', () => {
     expect(appended).toHaveLength(1);
   });
 
+  it('answers an Idempotency-Key sent again after 30 other commands to the aggregate with its first result', async () => {
+    await api.addProduct('urn');
+    const headers = { 'idempotency-key': 'urn-restock-0' };
+    const first = await api.command('IncreaseStock', { productId: 'urn', quantity: 1 }, headers);
+    expect(first).toMatchObject({ status: 200, body: { version: 2 } });
+    for (let i = 0; i < 30; i++) await api.accepted('IncreaseStock', { productId: 'urn', quantity: 1 });
+    const again = await api.command('IncreaseStock', { productId: 'urn', quantity: 1 }, headers);
+    expect(again).toEqual(first);
+    const appended = (await readTopic(api.app.kafka, 'stock.events')).filter(
+      (r) => r.message.headers?.[CloudEventHeaders.causationId]?.toString() === 'urn-restock-0',
+    );
+    expect(appended).toHaveLength(1);
+    expect((await api.command('IncreaseStock', { productId: 'urn', quantity: 1 })).body).toMatchObject({
+      version: 33,
+    });
+  });
+
   it('answers 202 PENDING when the result does not come within the wait, then the result on a resend', async () => {
     // An instance running no processors, waiting 1 ms: the command is handled by `app`, which
     // takes a transaction and a fetch at least, so the wait always ends first.
