@@ -43,7 +43,7 @@ export const API_ERRORS = {
   UNKNOWN_DOMAIN: {
     status: 404,
     description:
-      'No domain has this name (the domains of the catalog: stock, orders, invoices, accounts, transfers).',
+      'No domain has this name (the OpenAPI document lists the domains as the values of `domain`).',
   },
   NOT_FOUND: {
     status: 404,
