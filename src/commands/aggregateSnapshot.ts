@@ -3,11 +3,15 @@
  * holds, in three kinds of keys:
  *
  * - `<aggregateId>`: the aggregate's snapshot — its state after the last event and its version;
- * - `cmd/<commandId>`: the result of a command, so that a command sent again — however many
- *   others came in between — is answered with its first result and appends nothing;
- * - `exp/<time>/<commandId>`: when that result expires. Results are kept for
+ * - `\0cmd["<aggregateId>","<commandId>"]`: the result of a command to that aggregate, so that the
+ *   command sent again — however many others came in between — is answered with its first result
+ *   and appends nothing;
+ * - `\0exp<time>["<aggregateId>","<commandId>"]`: when that result expires. Results are kept for
  *   `IDEMPOTENCY_RETENTION_MS` after their command was processed, then deleted (tombstones in the
  *   changelog); a command sent again later than that is processed again.
+ *
+ * The two remembered kinds start with NUL, which no aggregate id may (CommandSender refuses it, the
+ * command handler dead-letters it), so they never collide with a snapshot.
  *
  * JSON: snapshots are kes-internal and can always be rebuilt by replaying the events topic.
  */
@@ -19,24 +23,38 @@ export interface AggregateSnapshot<S> {
 /** How long a command's result is remembered for idempotency (an Idempotency-Key's lifetime): 24 hours. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
-/** The store key of a remembered command result. */
-export const resultKey = (commandId: string) => `cmd/${commandId}`;
+/** The first character of every store key that is not an aggregate's snapshot. */
+export const RESERVED_KEY_START = '\u0000';
 
-const EXPIRY_PREFIX = 'exp/';
+const RESULT_PREFIX = `${RESERVED_KEY_START}cmd`;
+const EXPIRY_PREFIX = `${RESERVED_KEY_START}exp`;
 const TIME_DIGITS = 15;
 
+/** Whether an aggregate id can be a store key of its own (it does not start with NUL). */
+export const isValidAggregateId = (aggregateId: string) => !aggregateId.startsWith(RESERVED_KEY_START);
+
+/** The store key of the remembered result of a command to an aggregate. */
+export const resultKey = (aggregateId: string, commandId: string) =>
+  RESULT_PREFIX + JSON.stringify([aggregateId, commandId]);
+
 /** The store key recording when a command's result expires: sorted by time. */
-export const expiryKey = (expiresAt: number, commandId: string) =>
-  `${EXPIRY_PREFIX}${String(expiresAt).padStart(TIME_DIGITS, '0')}/${commandId}`;
+export const expiryKey = (expiresAt: number, aggregateId: string, commandId: string) =>
+  EXPIRY_PREFIX + String(expiresAt).padStart(TIME_DIGITS, '0') + JSON.stringify([aggregateId, commandId]);
 
 /** The range of expiry keys due at `now`. */
 export const dueExpiries = (now: number) => ({
   gte: EXPIRY_PREFIX,
-  lt: `${EXPIRY_PREFIX}${String(now + 1).padStart(TIME_DIGITS, '0')}`,
+  lt: EXPIRY_PREFIX + String(now + 1).padStart(TIME_DIGITS, '0'),
 });
 
-/** The command id an expiry key is for. */
-export const expiredCommand = (key: string) => key.slice(EXPIRY_PREFIX.length + TIME_DIGITS + 1);
+/** The result key an expiry key is for. */
+export function expiredResult(key: string): string {
+  const [aggregateId, commandId] = JSON.parse(key.slice(EXPIRY_PREFIX.length + TIME_DIGITS)) as [
+    string,
+    string,
+  ];
+  return resultKey(aggregateId, commandId);
+}
 
 export function encodeJson(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value), 'utf8');
@@ -47,4 +65,4 @@ export function decodeJson<T>(bytes: Buffer): T {
 }
 
 /** Whether a key of the aggregate store is an aggregate's snapshot (not a result or an expiry). */
-export const isSnapshotKey = (key: string) => !key.startsWith('cmd/') && !key.startsWith(EXPIRY_PREFIX);
+export const isSnapshotKey = (key: string) => !key.startsWith(RESERVED_KEY_START);

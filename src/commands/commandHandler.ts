@@ -9,9 +9,10 @@ import {
   decodeJson,
   dueExpiries,
   encodeJson,
-  expiredCommand,
+  expiredResult,
   expiryKey,
   IDEMPOTENCY_RETENTION_MS,
+  isValidAggregateId,
   resultKey,
 } from './aggregateSnapshot.js';
 import { CloudEventHeaders, cloudEventHeaders } from './cloudEvents.js';
@@ -60,14 +61,19 @@ export function commandHandler<C extends { type: string }, E extends { type: str
   /** Per task (partition): when its expired results are next deleted. */
   const nextSweep = new Map<number, number>();
 
-  /** Deletes the results that expired by `at` (a bounded batch, at most once a second per task). */
+  /**
+   * Deletes the results that expired by `at`, a bounded batch at a time: once a second per task,
+   * or at once again while a full batch was due (so the sweep keeps up with any rate).
+   */
   const sweep = async (store: StoreAccess, partition: number, at: number) => {
     if ((nextSweep.get(partition) ?? 0) > at) return;
-    nextSweep.set(partition, at + SWEEP_INTERVAL_MS);
+    let deleted = 0;
     for await (const [key] of store.range({ ...dueExpiries(at), limit: SWEEP_LIMIT })) {
       store.delete(key);
-      store.delete(resultKey(expiredCommand(key)));
+      store.delete(expiredResult(key));
+      deleted++;
     }
+    nextSweep.set(partition, deleted === SWEEP_LIMIT ? at : at + SWEEP_INTERVAL_MS);
   };
 
   /** The result record, built once the events are written (so it can name their position). */
@@ -99,7 +105,8 @@ export function commandHandler<C extends { type: string }, E extends { type: str
           storeName,
           records.flatMap((r) => {
             const id = r.headers[CloudEventHeaders.id];
-            return [...(r.key === null ? [] : [r.key]), ...(id === undefined ? [] : [resultKey(id)])];
+            if (r.key === null) return [];
+            return [r.key, ...(id === undefined ? [] : [resultKey(r.key, id)])];
           }),
         ],
       ]),
@@ -123,9 +130,14 @@ export function commandHandler<C extends { type: string }, E extends { type: str
       const snapshot: AggregateSnapshot<S> = stored
         ? decodeJson<AggregateSnapshot<S>>(stored)
         : { version: 0, state: decider.initialState() };
-      const remembered = await store.get(resultKey(meta.commandId));
-      if (remembered) {
-        const repeat = decodeJson<CommandResult>(remembered);
+      if (!isValidAggregateId(aggregateId)) {
+        throw new Error(`${decoded.type}: an aggregate id must not start with a NUL character`);
+      }
+      // A repeat is the same command id to the same aggregate with the same type: an id reused for
+      // another command (a client's Idempotency-Key equal to a saga's id) is not one.
+      const remembered = await store.get(resultKey(aggregateId, meta.commandId));
+      const repeat = remembered && decodeJson<CommandResult>(remembered);
+      if (repeat && repeat.commandType === decoded.type) {
         emitResult(context, () => repeat);
         return;
       }
@@ -138,9 +150,9 @@ export function commandHandler<C extends { type: string }, E extends { type: str
        */
       const conclude = (result: CommandResult, after: AggregateSnapshot<S>) => {
         if (after.version === 0) return result;
-        if (after !== snapshot) store.put(aggregateId, encodeJson(after));
-        store.put(resultKey(result.commandId), encodeJson(result));
-        store.put(expiryKey(processedAt + retention, result.commandId), Buffer.alloc(0));
+        if (after.version !== snapshot.version) store.put(aggregateId, encodeJson(after));
+        store.put(resultKey(aggregateId, result.commandId), encodeJson(result));
+        store.put(expiryKey(processedAt + retention, aggregateId, result.commandId), Buffer.alloc(0));
         return result;
       };
       const refuse = (status: CommandStatus, code: string, message: string) => {
@@ -217,7 +229,7 @@ export function commandHandler<C extends { type: string }, E extends { type: str
           position: { topic: position.topic, partition: position.partition, offset: Number(position.offset) },
         };
         // Now the events' position is known: remember the result with it.
-        aggregates.put(resultKey(result.commandId), encodeJson(result));
+        aggregates.put(resultKey(aggregateId, result.commandId), encodeJson(result));
         return result;
       });
     },

@@ -3,6 +3,7 @@ import avsc from 'avsc';
 import type { Producer } from 'kafkajs';
 import type { Decider } from '../domain/decider.js';
 import { type DomainName, recordName } from '../domain/domainRecord.js';
+import { isValidAggregateId } from './aggregateSnapshot.js';
 import type { OutputRecord } from '../processor/kesRecord.js';
 import { parse } from '../serde/recordDecoder.js';
 import type { Serde } from '../serde/serde.js';
@@ -74,6 +75,13 @@ export class CommandSender {
     if (problem) throw new CommandInputError('INVALID_PAYLOAD', problem.message, problem.field);
     const data = input.data as RecordValue;
     const aggregateId = decider.aggregateIdOf({ type: input.type, data }) as string;
+    if (!isValidAggregateId(aggregateId)) {
+      throw new CommandInputError(
+        'INVALID_PAYLOAD',
+        'an aggregate id must not start with a NUL character',
+        '(the aggregate id)',
+      );
+    }
     const commandId = input.commandId ?? randomUUID();
     const topic = `${decider.domain}.commands`;
     return {

@@ -256,6 +256,30 @@ describe('command outcomes', () => {
     });
   });
 
+  it('keeps an Idempotency-Key apart per aggregate: the same key to another product is another command', async () => {
+    const headers = { 'idempotency-key': 'shared-key-1' };
+    const first = await api.command(
+      'AddProduct',
+      { productId: 'vase', name: 'Vase', initialStock: 1 },
+      headers,
+    );
+    const other = await api.command(
+      'AddProduct',
+      { productId: 'bowl', name: 'Bowl', initialStock: 2 },
+      headers,
+    );
+    expect(first).toMatchObject({ status: 200, body: { aggregateId: 'vase', version: 1 } });
+    expect(other).toMatchObject({ status: 200, body: { aggregateId: 'bowl', version: 1 } });
+  });
+
+  it('refuses an aggregate id starting with NUL (the store keeps its own keys there), appending nothing', async () => {
+    const reply = await api.command('AddProduct', { productId: '\u0000cmd', name: 'Nul', initialStock: 1 });
+    expect(reply).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_PAYLOAD', field: '(the aggregate id)' },
+    });
+  });
+
   it('answers 202 PENDING when the result does not come within the wait, then the result on a resend', async () => {
     // An instance running no processors, waiting 1 ms: the command is handled by `app`, which
     // takes a transaction and a fetch at least, so the wait always ends first.
