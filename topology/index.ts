@@ -54,7 +54,7 @@ const domainTopics = DOMAINS.flatMap(({ domain, key }) => [
 const aggregateStore = (domain: string): StoreSpec => ({
   name: `${domain}-aggregates`,
   changelog: `${domain}.aggregates`,
-  description: `state, version and recent command ids of each ${domain} aggregate`,
+  description: `snapshot (state, version) of each ${domain} aggregate, and its commands' results for 24 hours`,
 });
 
 const commandHandlers: ProcessorSpec[] = DOMAINS.map(({ domain }) => ({

@@ -4,7 +4,7 @@ import { type AccountState, withCheck } from './accountState.js';
 /**
  * Folds an account event into the state. The balance is recomputed from the amounts (the events'
  * `balance` is for readers). Events before AccountOpened leave the state as it is: a declined
- * credit is the only one decideAccount emits for an account that does not exist.
+ * debit or credit (UNKNOWN_ACCOUNT) is all decideAccount emits for an account that does not exist.
  */
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
   if (event.type === 'AccountOpened') {

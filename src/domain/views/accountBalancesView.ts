@@ -41,7 +41,7 @@ export const accountBalancesView: ViewDefinition<AccountBalanceRow> = {
         version: viewEvent.sequence,
       };
     }
-    // A declined credit to an account never opened leaves no row.
+    // A transfer declined by an account never opened leaves no row.
     if (!row) return undefined;
     const change = balanceChange(event);
     return {
