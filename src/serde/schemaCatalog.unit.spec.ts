@@ -29,7 +29,7 @@ describe("the project's schemas", () => {
     expect(subjects).toContain('invoices.events-kes.invoices.InvoiceIssued');
     expect(subjects).toContain('kes.command-results-kes.common.CommandResult');
     expect(subjects).toContain('accounts.events-kes.accounts.TransferDebited');
-    expect(subjects).toHaveLength(48);
+    expect(subjects).toHaveLength(50);
   });
 
   it.each([

@@ -31,7 +31,7 @@ describe('kes start', () => {
       const registry = `http://${listening[1]}`;
       const subjects = (await (await fetch(`${registry}/subjects`)).json()) as string[];
       expect(subjects).toContain('orders.events-kes.orders.OrderPlaced');
-      expect(subjects).toHaveLength(48);
+      expect(subjects).toHaveLength(50);
     } finally {
       child.kill('SIGTERM');
     }

@@ -311,7 +311,7 @@ export function ledgerStormScenario(
         const c = (type: string) => count(types, type);
         const shape =
           c('TransferRequested') === 1 && c('TransferDebited') === 1 && c('TransferCredited') === 1
-            ? c('TransferCompleted') === 1 && types.length === 4 && 'completed'
+            ? c('TransferCompleted') === 1 && c('TransferSettled') === 1 && types.length === 5 && 'completed'
             : c('TransferRequested') === 1 && c('TransferDebited') === 1 && c('TransferCreditDeclined') === 1
               ? c('TransferRefunded') === 1 && c('TransferFailed') === 1 && types.length === 5 && 'refunded'
               : c('TransferRequested') === 1 && c('TransferDebitDeclined') === 1

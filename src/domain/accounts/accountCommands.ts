@@ -68,6 +68,12 @@ export type RefundTransfer = DomainRecord<
   }
 >;
 
+/** The target was credited: the source stops holding the transfer as in flight (sent by the saga). */
+export type SettleTransfer = DomainRecord<
+  'SettleTransfer',
+  { readonly accountId: string; readonly transferId: string }
+>;
+
 export type AccountCommand =
   | OpenAccount
   | DepositMoney
@@ -76,7 +82,8 @@ export type AccountCommand =
   | CloseAccount
   | DebitTransfer
   | CreditTransfer
-  | RefundTransfer;
+  | RefundTransfer
+  | SettleTransfer;
 
 export const ACCOUNT_COMMAND_TYPES = [
   'OpenAccount',
@@ -87,6 +94,7 @@ export const ACCOUNT_COMMAND_TYPES = [
   'DebitTransfer',
   'CreditTransfer',
   'RefundTransfer',
+  'SettleTransfer',
 ] as const satisfies readonly AccountCommand['type'][];
 
 const _every: ListsEvery<AccountCommand['type'], typeof ACCOUNT_COMMAND_TYPES> = true;

@@ -102,6 +102,7 @@ describe('account decider', () => {
         balance: 10_000,
         overdraftLimit: 500,
         usedChecks: [],
+        transfersInFlight: [],
       });
     });
 
@@ -510,15 +511,13 @@ describe('account decider', () => {
       expect(state).toMatchObject({ status: 'OPEN', balance: 10_000 });
     });
 
-    it('refunds an account closed in the meantime, which keeps the money and stays closed', () => {
-      const history = [opened(500), debited(500, 0), closed];
+    it('ends the transfer in flight: the account can be closed again once empty', () => {
+      const history = [opened(500), debited(500, 0)];
+      given(history).when(close).thenRejects('TRANSFERS_IN_FLIGHT', /T-1/);
       const state = given(history)
         .when(refund(500))
         .then([refunded(500, 500)]);
-      expect(state).toMatchObject({ status: 'CLOSED', balance: 500 });
-      given([...history, refunded(500, 500)])
-        .when(withdraw(500))
-        .thenRejects('ACCOUNT_CLOSED');
+      expect(state).toMatchObject({ status: 'OPEN', balance: 500, transfersInFlight: [] });
     });
 
     it('refunds beyond the overdraft: a refund only ever adds', () => {
@@ -566,6 +565,56 @@ describe('account decider', () => {
         .when(withdraw(1_250))
         .then([withdrawn(1_250, -200)]);
       expect(state).toMatchObject({ balance: -200, usedChecks: [[1, 1]] });
+    });
+  });
+
+  describe('SettleTransfer and transfers in flight', () => {
+    const settle = (id = transferId): AccountCommand => ({
+      type: 'SettleTransfer',
+      data: { accountId, transferId: id },
+    });
+    const settled: AccountEvent = { type: 'TransferSettled', data: { accountId, transferId } };
+
+    it('holds a debited transfer in flight until it is settled, and refuses to close meanwhile', () => {
+      const inFlight = given([opened(500)])
+        .when(debit(500))
+        .then([debited(500, 0)]);
+      expect(inFlight).toMatchObject({ balance: 0, transfersInFlight: [transferId] });
+      given([opened(500), debited(500, 0)])
+        .when(close)
+        .thenRejects('TRANSFERS_IN_FLIGHT');
+      const after = given([opened(500), debited(500, 0)])
+        .when(settle())
+        .then([settled]);
+      expect(after).toMatchObject({ balance: 0, transfersInFlight: [] });
+      given([opened(500), debited(500, 0), settled])
+        .when(close)
+        .then([closed]);
+    });
+
+    it('answers a debit of a transfer in flight as a repeat', () => {
+      given([opened(500), debited(200, 300)])
+        .when(debit(200))
+        .thenNothing();
+    });
+
+    it('settles nothing for a transfer not in flight (a repeat, or one refunded)', () => {
+      given([opened(500)])
+        .when(settle())
+        .thenNothing();
+      given([opened(500), debited(200, 300), settled])
+        .when(settle())
+        .thenNothing();
+      given([opened(500), debited(200, 300), refunded(200, 500)])
+        .when(settle())
+        .thenNothing();
+    });
+
+    it('rejects a settlement without a transfer id, or for an account never opened', () => {
+      given([opened(500)])
+        .when(settle(''))
+        .thenRejects('INVALID_TRANSFER');
+      given([]).when(settle()).thenRejects('UNKNOWN_ACCOUNT');
     });
   });
 

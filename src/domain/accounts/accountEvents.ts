@@ -101,6 +101,12 @@ export type TransferRefunded = DomainRecord<
   }
 >;
 
+/** A transfer debited from this account reached its target: no longer in flight. */
+export type TransferSettled = DomainRecord<
+  'TransferSettled',
+  { readonly accountId: string; readonly transferId: string }
+>;
+
 export type AccountEvent =
   | AccountOpened
   | MoneyDeposited
@@ -111,7 +117,8 @@ export type AccountEvent =
   | TransferDebitDeclined
   | TransferCredited
   | TransferCreditDeclined
-  | TransferRefunded;
+  | TransferRefunded
+  | TransferSettled;
 
 export const ACCOUNT_EVENT_TYPES = [
   'AccountOpened',
@@ -124,6 +131,7 @@ export const ACCOUNT_EVENT_TYPES = [
   'TransferCredited',
   'TransferCreditDeclined',
   'TransferRefunded',
+  'TransferSettled',
 ] as const satisfies readonly AccountEvent['type'][];
 
 const _every: ListsEvery<AccountEvent['type'], typeof ACCOUNT_EVENT_TYPES> = true;
@@ -158,6 +166,7 @@ export function balanceChange(event: AccountEvent): number {
     case 'AccountClosed':
     case 'TransferDebitDeclined':
     case 'TransferCreditDeclined':
+    case 'TransferSettled':
       return 0;
   }
 }

@@ -28,6 +28,8 @@ export const ACCOUNT_REJECTIONS = {
   INVALID_CHECK_NUMBER: 'a check number is a whole number from 1',
   /** CloseAccount while the balance is not zero. */
   BALANCE_NOT_ZERO: 'an account is closed only at a zero balance',
+  /** CloseAccount while a transfer debited from it may still be refunded. */
+  TRANSFERS_IN_FLIGHT: 'a transfer from this account is not settled yet',
   /** A transfer command without a transfer id or a counterpart account. */
   INVALID_TRANSFER: 'the transfer is not identified',
 } as const satisfies RejectionCatalog;

@@ -18,6 +18,7 @@ const commands: RecordSamples<AccountCommand> = {
   DebitTransfer: debit,
   CreditTransfer: credit,
   RefundTransfer: debit,
+  SettleTransfer: { accountId: 'A-1', transferId: 'T-1' },
 };
 
 const events: RecordSamples<AccountEvent> = {
@@ -31,6 +32,7 @@ const events: RecordSamples<AccountEvent> = {
   TransferCredited: { ...credit, balance: 2500 },
   TransferCreditDeclined: { ...credit, reason: 'ACCOUNT_CLOSED' },
   TransferRefunded: { ...debit, balance: 7_250 },
+  TransferSettled: { accountId: 'A-1', transferId: 'T-1' },
 };
 
 describe('account records', () => {

@@ -13,6 +13,11 @@ export interface Account {
   readonly balance: number;
   readonly overdraftLimit: number;
   readonly usedChecks: CheckNumberRanges;
+  /**
+   * Transfers debited from this account whose credit is not settled yet (TransferDebited, until
+   * TransferSettled or TransferRefunded): the account cannot be closed while money may come back.
+   */
+  readonly transfersInFlight: readonly string[];
 }
 
 /** The state of an account aggregate: nothing before its AccountOpened. Plain JSON. */

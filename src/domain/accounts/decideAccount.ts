@@ -5,6 +5,7 @@ import type {
   DebitTransfer,
   OpenAccount,
   RefundTransfer,
+  SettleTransfer,
   WriteCheck,
 } from './accountCommands.js';
 import type { AccountEvent, TransferDeclineReason } from './accountEvents.js';
@@ -48,20 +49,15 @@ export function decideAccount(
     case 'WriteCheck':
       return whenOpen(state, command.data.accountId, (account) => writeCheck(command, account));
     case 'CloseAccount':
-      return whenOpen(state, command.data.accountId, (account) =>
-        account.balance === 0
-          ? accept({ type: 'AccountClosed', data: { accountId: account.accountId } })
-          : rejected(
-              'BALANCE_NOT_ZERO',
-              `account ${account.accountId} has a balance of ${account.balance} cents`,
-            ),
-      );
+      return whenOpen(state, command.data.accountId, close);
     case 'DebitTransfer':
       return debit(command, state);
     case 'CreditTransfer':
       return credit(command, state);
     case 'RefundTransfer':
       return refund(command, state);
+    case 'SettleTransfer':
+      return settle(command, state);
   }
 }
 
@@ -104,6 +100,22 @@ function open({ data }: OpenAccount, state: AccountState): AccountDecision {
     return rejected('INVALID_AMOUNT', `${overdraftLimit} is not an overdraft limit of 0 cents or more`);
   }
   return accept({ type: 'AccountOpened', data: { accountId, ownerId, initialDeposit, overdraftLimit } });
+}
+
+function close(account: Account): AccountDecision {
+  if (account.balance !== 0) {
+    return rejected(
+      'BALANCE_NOT_ZERO',
+      `account ${account.accountId} has a balance of ${account.balance} cents`,
+    );
+  }
+  if (account.transfersInFlight.length > 0) {
+    return rejected(
+      'TRANSFERS_IN_FLIGHT',
+      `account ${account.accountId} has transfers not settled yet: ${account.transfersInFlight.join(', ')}`,
+    );
+  }
+  return accept({ type: 'AccountClosed', data: { accountId: account.accountId } });
 }
 
 function deposit(account: Account, amount: number): AccountDecision {
@@ -159,6 +171,8 @@ function debit({ data }: DebitTransfer, state: AccountState): AccountDecision {
     });
   const account = participant(state, amount);
   if (typeof account === 'string') return declined(account);
+  // The same transfer debited again while it is in flight: a repeat.
+  if (account.transfersInFlight.includes(transferId)) return accept();
   if (!covers(account, amount)) return declined('INSUFFICIENT_FUNDS');
   return accept({
     type: 'TransferDebited',
@@ -187,8 +201,8 @@ function credit({ data }: CreditTransfer, state: AccountState): AccountDecision 
 }
 
 /**
- * A refund is never declined: the money goes back to the account it left, also when that account
- * was closed in the meantime (its balance is then no longer zero).
+ * A refund is never declined: the money goes back to the account it left, which is still open (an
+ * account with a transfer in flight cannot be closed).
  */
 function refund({ data }: RefundTransfer, state: AccountState): AccountDecision {
   const { accountId, transferId, toAccountId, amount } = data;
@@ -200,4 +214,13 @@ function refund({ data }: RefundTransfer, state: AccountState): AccountDecision 
     type: 'TransferRefunded',
     data: { accountId, transferId, toAccountId, amount, balance: state.balance + amount },
   });
+}
+
+/** The source stops holding a transfer once its target was credited; nothing if it holds none. */
+function settle({ data }: SettleTransfer, state: AccountState): AccountDecision {
+  const { accountId, transferId } = data;
+  if (transferId === '') return rejected('INVALID_TRANSFER', 'a transfer command needs a transfer id');
+  if (state.status === 'NONE') return rejected('UNKNOWN_ACCOUNT', `account ${accountId} does not exist`);
+  if (!state.transfersInFlight.includes(transferId)) return accept();
+  return accept({ type: 'TransferSettled', data: { accountId, transferId } });
 }

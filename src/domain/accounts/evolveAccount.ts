@@ -9,7 +9,15 @@ import { type AccountState, withCheck } from './accountState.js';
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
   if (event.type === 'AccountOpened') {
     const { accountId, ownerId, initialDeposit, overdraftLimit } = event.data;
-    return { status: 'OPEN', accountId, ownerId, balance: initialDeposit, overdraftLimit, usedChecks: [] };
+    return {
+      status: 'OPEN',
+      accountId,
+      ownerId,
+      balance: initialDeposit,
+      overdraftLimit,
+      usedChecks: [],
+      transfersInFlight: [],
+    };
   }
   if (state.status === 'NONE') return state;
   const balance = state.balance + balanceChange(event);
@@ -18,6 +26,15 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       return { ...state, status: 'CLOSED' };
     case 'CheckWritten':
       return { ...state, balance, usedChecks: withCheck(state.usedChecks, event.data.checkNumber) };
+    case 'TransferDebited':
+      return { ...state, balance, transfersInFlight: [...state.transfersInFlight, event.data.transferId] };
+    case 'TransferRefunded':
+    case 'TransferSettled':
+      return {
+        ...state,
+        balance,
+        transfersInFlight: state.transfersInFlight.filter((id) => id !== event.data.transferId),
+      };
     default:
       return balance === state.balance ? state : { ...state, balance };
   }

@@ -6,6 +6,7 @@ export type {
   DepositMoney,
   OpenAccount,
   RefundTransfer,
+  SettleTransfer,
   WithdrawMoney,
   WriteCheck,
 } from './accountCommands.js';
@@ -24,6 +25,7 @@ export type {
   TransferDeclineReason,
   TransferOutcome,
   TransferRefunded,
+  TransferSettled,
 } from './accountEvents.js';
 export {
   ACCOUNT_EVENT_TYPES,

@@ -75,6 +75,12 @@ const completeTransfer: RoutedCommand = {
   commandId: 'T-1:complete',
   command: { type: 'CompleteTransfer', data: { transferId } },
 };
+const settleTransfer: RoutedCommand = {
+  domain: 'accounts',
+  aggregateId: from,
+  commandId: 'T-1:settle',
+  command: { type: 'SettleTransfer', data: { accountId: from, transferId } },
+};
 const failTransfer = (reason: TransferDeclineReason, refunded: boolean): RoutedCommand => ({
   domain: 'transfers',
   aggregateId: transferId,
@@ -116,8 +122,8 @@ describe('money transfer saga', () => {
       expect(state).toStrictEqual({ phase: 'CREDITING', transfer, declined: null });
     });
 
-    it('completes the transfer once the target is credited', () => {
-      const state = given([requested, debited]).when(credited).then([completeTransfer]);
+    it('completes the transfer once the target is credited, and settles it at the source', () => {
+      const state = given([requested, debited]).when(credited).then([completeTransfer, settleTransfer]);
       expect(state).toStrictEqual({ phase: 'COMPLETED', transfer, declined: null });
     });
   });
@@ -216,7 +222,7 @@ describe('money transfer saga', () => {
       };
       const happy = [requested, debited, credited];
       const refundedPath = [requested, debited, creditDeclined('ACCOUNT_CLOSED'), refunded];
-      expect(ids(happy)).toStrictEqual(['T-1:debit', 'T-1:credit', 'T-1:complete']);
+      expect(ids(happy)).toStrictEqual(['T-1:debit', 'T-1:credit', 'T-1:complete', 'T-1:settle']);
       expect(ids(happy)).toStrictEqual(ids(happy));
       expect(ids(refundedPath)).toStrictEqual(['T-1:debit', 'T-1:credit', 'T-1:refund', 'T-1:fail']);
       expect(ids([requested, debitDeclined('UNKNOWN_ACCOUNT')])).toStrictEqual(['T-1:debit', 'T-1:fail']);

@@ -67,10 +67,16 @@ export function reactToMoneyTransfer(
       );
     case 'TransferCredited':
       if (state.phase !== 'CREDITING') return unchanged;
-      return next(
-        'COMPLETED',
-        toTransfer(transferId, 'complete', { type: 'CompleteTransfer', data: { transferId } }),
-      );
+      return {
+        state: { ...state, phase: 'COMPLETED' },
+        commands: [
+          toTransfer(transferId, 'complete', { type: 'CompleteTransfer', data: { transferId } }),
+          toAccount(transferId, 'settle', {
+            type: 'SettleTransfer',
+            data: { accountId: transfer.fromAccountId, transferId },
+          }),
+        ],
+      };
     case 'TransferCreditDeclined':
       if (state.phase !== 'CREDITING') return unchanged;
       return next(
