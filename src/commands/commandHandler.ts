@@ -126,13 +126,13 @@ export function commandHandler<C extends { type: string }, E extends { type: str
       const command = { type, data: decoded.value } as unknown as C;
       const aggregateId = record.key ?? decider.aggregateIdOf(command);
       const store = context.store(storeName);
+      if (!isValidAggregateId(aggregateId)) {
+        throw new Error(`${decoded.type}: an aggregate id must not start with a NUL character`);
+      }
       const stored = await store.get(aggregateId);
       const snapshot: AggregateSnapshot<S> = stored
         ? decodeJson<AggregateSnapshot<S>>(stored)
         : { version: 0, state: decider.initialState() };
-      if (!isValidAggregateId(aggregateId)) {
-        throw new Error(`${decoded.type}: an aggregate id must not start with a NUL character`);
-      }
       // A repeat is the same command id to the same aggregate with the same type: an id reused for
       // another command (a client's Idempotency-Key equal to a saga's id) is not one.
       const remembered = await store.get(resultKey(aggregateId, meta.commandId));
@@ -145,8 +145,9 @@ export function commandHandler<C extends { type: string }, E extends { type: str
       await sweep(store, context.partition, processedAt);
       const base = { commandId: meta.commandId, commandType: decoded.type, aggregateId, processedAt };
       /**
-       * Remembers the result in the snapshot now, so that a repeat later in the same transaction
-       * is recognised; only for aggregates that exist (refused commands to unknown ids leave nothing).
+       * Writes the new snapshot and remembers the result now, so that a repeat later in the same
+       * transaction is recognised; only for aggregates that exist (refused commands to unknown ids
+       * leave nothing).
        */
       const conclude = (result: CommandResult, after: AggregateSnapshot<S>) => {
         if (after.version === 0) return result;
