@@ -26,17 +26,14 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
-import pino from 'pino';
 import { CommandSender } from '../../src/commands/commandSender.js';
 import { deciders } from '../../src/domain/domainCatalog.js';
 import { partitionForKey } from '../../src/processor/partitioner.js';
-import { startRegistry } from '../../src/registry/index.js';
 import { Serde } from '../../src/serde/serde.js';
 import { applyTopology } from '../../src/topology/applyTopology.js';
 import { PARTITIONS, topology } from '../../topology/index.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
-import { spawnBroker } from '../support/brokerProcess.js';
-import { tempDir } from '../support/tempDir.js';
+import { startBenchStack, stopGracefully } from './support/benchStack.js';
 
 const COMMANDS = 'accounts.commands';
 const GROUP = `${topology.applicationId}-accounts-commands`;
@@ -57,18 +54,9 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     }
   }
   const loadAtStart = Math.round(os.loadavg()[0]! * 100) / 100;
-  const undo: (() => Promise<unknown> | void)[] = [];
+  const stack = await startBenchStack('history');
   try {
-    const dir = tempDir('kes-bench-history-');
-    undo.push(() => dir.remove());
-    const broker = await spawnBroker(path.join(dir.path, 'broker'), 0, ['--initial-rebalance-delay-ms', '0']);
-    undo.push(() => broker.kill('SIGTERM'));
-    const registry = await startRegistry({
-      port: 0,
-      brokers: [broker.bootstrap],
-      logger: pino({ level: 'silent' }),
-    });
-    undo.push(() => registry.close());
+    const { broker, registry } = stack;
     const kafka = new Kafka({
       clientId: 'bench-history',
       brokers: [broker.bootstrap],
@@ -76,7 +64,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     });
     const admin = kafka.admin();
     await admin.connect();
-    undo.push(() => admin.disconnect());
+    stack.defer(() => admin.disconnect());
     await applyTopology(admin, topology);
     const serde = new Serde({ registry: new SchemaRegistry({ host: registry.url }) });
     await serde.registerAll();
@@ -85,11 +73,11 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     const app = await spawnApp({
       brokers: broker.bootstrap,
       registry: registry.url,
-      dataDir: path.join(dir.path, 'app'),
+      dataDir: path.join(stack.dir, 'app'),
       instanceId: 'bench',
       args: ['--processors', 'accounts-commands'],
     });
-    undo.push(() => stop(app));
+    stack.defer(() => stopGracefully(app));
     log(`kes app: ${app.url}`);
 
     const opened = await openAccount(app, LONG);
@@ -168,11 +156,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
       load_avg_1m: loadAtStart,
     };
   } finally {
-    for (const step of undo.reverse()) {
-      await Promise.resolve()
-        .then(step)
-        .catch((err: unknown) => console.error(`cleanup: ${(err as Error).message}`));
-    }
+    await stack.close();
   }
 }
 
@@ -271,13 +255,6 @@ function percentiles(values: readonly number[]): { p50: number; p99: number; max
   const sorted = [...values].sort((x, y) => x - y);
   const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
   return { p50: at(0.5), p99: at(0.99), max: round(sorted.at(-1)!) };
-}
-
-/** SIGTERM, then SIGKILL if the process has not exited within 10 s. */
-async function stop(app: AppProcess): Promise<void> {
-  const timer = setTimeout(() => void app.kill(), 10_000);
-  await app.stop();
-  clearTimeout(timer);
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -28,14 +28,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import pino from 'pino';
 import { partitionForKey } from '../../src/processor/partitioner.js';
-import { startRegistry } from '../../src/registry/index.js';
 import { PARTITIONS } from '../../topology/index.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
-import { spawnBroker } from '../support/brokerProcess.js';
-import { type ScriptProcess, spawnScript } from '../support/spawnScript.js';
-import { tempDir } from '../support/tempDir.js';
+import { spawnScript } from '../support/spawnScript.js';
+import { startBenchStack, stopGracefully } from './support/benchStack.js';
 
 const WARMUP_S = 2;
 const CREATE_PARALLEL = 50;
@@ -66,26 +63,17 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     return result;
   };
   const loadAtStart = Math.round(os.loadavg()[0]! * 100) / 100;
-  const undo: (() => Promise<unknown> | void)[] = [];
+  const stack = await startBenchStack('queries');
   try {
-    const dir = tempDir('kes-bench-queries-');
-    undo.push(() => dir.remove());
-    const broker = await spawnBroker(path.join(dir.path, 'broker'), 0, ['--initial-rebalance-delay-ms', '0']);
-    undo.push(() => broker.kill('SIGTERM'));
-    const registry = await startRegistry({
-      port: 0,
-      brokers: [broker.bootstrap],
-      logger: pino({ level: 'silent' }),
-    });
-    undo.push(() => registry.close());
+    const { broker, registry } = stack;
     const startApp = async (i: number) => {
       const app = await spawnApp({
         brokers: broker.bootstrap,
         registry: registry.url,
-        dataDir: path.join(dir.path, `app-${i}`),
+        dataDir: path.join(stack.dir, `app-${i}`),
         instanceId: `bench-${i}`,
       });
-      undo.push(() => stop(app));
+      stack.defer(() => stopGracefully(app));
       return app;
     };
 
@@ -116,7 +104,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
 
     const row = await getJson(`${a.url}${viewPath(ids[0]!)}`);
     const server = spawnScript(constantServer, [JSON.stringify(row)]);
-    undo.push(() => stop(server));
+    stack.defer(() => stopGracefully(server));
     const { url: baselineUrl } = (await server.waitForLine((line) => typeof line.url === 'string')) as {
       url: string;
     };
@@ -155,22 +143,11 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
       load_avg_1m: loadAtStart,
     };
   } finally {
-    for (const step of undo.reverse()) {
-      await Promise.resolve()
-        .then(step)
-        .catch((err: unknown) => console.error(`cleanup: ${(err as Error).message}`));
-    }
+    await stack.close();
   }
 }
 
 const viewPath = (id: string) => `/views/products/${encodeURIComponent(id)}`;
-
-/** SIGTERM, then SIGKILL if the process has not exited within 10 s. */
-async function stop(child: ScriptProcess): Promise<void> {
-  const timer = setTimeout(() => void child.kill(), 10_000);
-  await child.stop();
-  clearTimeout(timer);
-}
 
 async function getJson(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
   const response = await fetch(url, init);
