@@ -198,7 +198,11 @@ export function ledgerStormScenario(
       ),
     );
     const byTopic = new Map<string, typeof records>();
-    for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+    for (const r of records) {
+      const batch = byTopic.get(r.topic) ?? [];
+      batch.push(r);
+      byTopic.set(r.topic, batch);
+    }
     await producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, rs]) => ({

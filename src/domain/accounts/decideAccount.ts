@@ -63,6 +63,9 @@ export function decideAccount(
 
 const rejected = (code: AccountRejectionCode, message: string) => reject(code, message);
 
+const unknownAccount = (accountId: string) =>
+  rejected('UNKNOWN_ACCOUNT', `account ${accountId} does not exist`);
+
 const invalidAmount = (amount: number) =>
   rejected('INVALID_AMOUNT', `${amount} is not an amount of at least 1 cent`);
 
@@ -80,7 +83,7 @@ function whenOpen(
   accountId: string,
   decide: (account: Account) => AccountDecision,
 ): AccountDecision {
-  if (state.status === 'NONE') return rejected('UNKNOWN_ACCOUNT', `account ${accountId} does not exist`);
+  if (state.status === 'NONE') return unknownAccount(accountId);
   if (state.status === 'CLOSED') return rejected('ACCOUNT_CLOSED', `account ${accountId} is closed`);
   return decide(state);
 }
@@ -208,7 +211,7 @@ function refund({ data }: RefundTransfer, state: AccountState): AccountDecision 
   const { accountId, transferId, toAccountId, amount } = data;
   const invalid = unidentified(transferId, toAccountId);
   if (invalid) return invalid;
-  if (state.status === 'NONE') return rejected('UNKNOWN_ACCOUNT', `account ${accountId} does not exist`);
+  if (state.status === 'NONE') return unknownAccount(accountId);
   if (!isAmount(amount)) return invalidAmount(amount);
   return accept({
     type: 'TransferRefunded',
@@ -220,7 +223,7 @@ function refund({ data }: RefundTransfer, state: AccountState): AccountDecision 
 function settle({ data }: SettleTransfer, state: AccountState): AccountDecision {
   const { accountId, transferId } = data;
   if (transferId === '') return rejected('INVALID_TRANSFER', 'a transfer command needs a transfer id');
-  if (state.status === 'NONE') return rejected('UNKNOWN_ACCOUNT', `account ${accountId} does not exist`);
+  if (state.status === 'NONE') return unknownAccount(accountId);
   if (!state.transfersInFlight.includes(transferId)) return accept();
   return accept({ type: 'TransferSettled', data: { accountId, transferId } });
 }
