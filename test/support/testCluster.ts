@@ -1,15 +1,27 @@
 import type { Kafka } from 'kafkajs';
 import { startTestStack } from './embeddedStack.js';
 
+/** The Kafka nodes of a cluster that a scenario may kill and bring back. */
+export interface BrokerNodes {
+  readonly count: number;
+  /** SIGKILL one node (0-based); resolves once it is gone. */
+  kill(node: number): Promise<void>;
+  /** Starts a killed node again on its data; resolves once it serves again. */
+  restart(node: number): Promise<void>;
+}
+
 /**
  * Where an end-to-end scenario runs: a Kafka cluster and a schema registry with the topology
- * applied — the embedded ones, or real ones in containers (test/support/containerCluster.ts).
- * Scenarios see only this, so the same code runs against both.
+ * applied — the embedded ones, real Kafka nodes as child processes (test/support/realCluster.ts),
+ * or containers (test/support/containerCluster.ts). Scenarios see only this, so the same code runs
+ * against each.
  */
 export interface TestCluster {
   /** Kafka bootstrap servers, as `kes app --brokers` takes them. */
   readonly bootstrap: string;
   readonly registryUrl: string;
+  /** Present where brokers can be killed while the cluster keeps serving (three real nodes). */
+  readonly brokers?: BrokerNodes;
   kafka(clientId: string): Kafka;
   stop(): Promise<void>;
 }
