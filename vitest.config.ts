@@ -21,10 +21,13 @@ export default defineConfig({
       {
         extends: true,
         // The e2e scenarios on three real Apache Kafka nodes run as child JVMs (test/kafka); they
-        // fail, saying why, where Java or Maven Central is missing.
+        // fail, saying why, where Java or Maven Central is missing. Each file runs three JVMs and
+        // four kes processes, so they run one at a time, after the other projects.
         test: {
           name: 'real',
           include: ['test/real/**/*.real.spec.ts'],
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 300_000,
         },
@@ -36,6 +39,8 @@ export default defineConfig({
         test: {
           name: 'containers',
           include: ['test/containers/**/*.containers.spec.ts'],
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 300_000,
         },

@@ -3,6 +3,7 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { CommandSender } from '../commands/commandSender.js';
+import { kafkaLogCreator } from '../config/kafkaLogger.js';
 import { deciders } from '../domain/domainCatalog.js';
 import type { Processor } from '../processor/processor.js';
 import { type StreamsHandle, startStreams, waitUntil } from '../processor/startStreams.js';
@@ -108,7 +109,9 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
   const kafka = new Kafka({
     clientId: `kes-${instanceId}`,
     brokers: [...options.brokers],
-    logLevel: logLevel.NOTHING,
+    // KafkaJS's errors and warnings (most are retried) reach the log as warnings.
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
     ...options.kafka,
   });
   const admin = kafka.admin();

@@ -1,8 +1,9 @@
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KeyValueStore } from '../state/keyValueStore.js';
 import type { ProcessorSpec } from '../topology/topologySpec.js';
 import { coPartitionedAssigner } from './coPartitionedAssigner.js';
+import { isFenced, TaskFencedError } from './kafkaErrors.js';
 import type { Processor } from './processor.js';
 import { type ProcessedChunk, type ProcessingGuarantee, StreamTask, type TaskStore } from './streamTask.js';
 import { TaskState } from './taskState.js';
@@ -13,6 +14,14 @@ import { TaskState } from './taskState.js';
  * partition number assigned to it. A new task restores its stores before it processes anything;
  * its input partitions stay paused until then. Tasks of revoked partitions are closed (their
  * stores stay on disk, so a later assignment restores only what it missed).
+ *
+ * Failures (Kafka Streams' task corruption and task migration): a transaction that fails leaves
+ * the task's producer in an unknown state, so the task is closed and opened again — a new
+ * producer, whose InitProducerId completes or aborts what the old one left open; its stores
+ * caught up with their changelogs; its inputs read again from the group's committed offsets. A
+ * fenced producer means another instance owns the partition now: the task is closed and the
+ * consumer rejoins its group. A consumer that KafkaJS gives up on is started again, with backoff:
+ * a processor is never left stopped while its tasks keep answering queries.
  */
 
 export interface TaskResources {
@@ -65,6 +74,10 @@ export class ProcessorRunner {
   private assignment: number[] = [];
   private stopped = false;
   private joined = false;
+  /** In the group: between a join and the next crash of the consumer. */
+  private member = false;
+  private restarts = 0;
+  private admin: Admin | undefined;
   private readonly groupId: string;
   private readonly logger: Logger;
 
@@ -93,6 +106,7 @@ export class ProcessorRunner {
    * its task is still restoring.
    */
   queryableStore(partition: number, store: string): KeyValueStore | undefined {
+    if (!this.member) return undefined; // the group may have given the partition to another instance
     const entry = this.tasks.get(partition);
     if (entry?.task?.taskState !== TaskState.Running) return undefined;
     return entry.resources?.stores.find((s) => s.transaction.name === store)?.transaction.store;
@@ -112,11 +126,16 @@ export class ProcessorRunner {
   }
 
   async start(): Promise<void> {
-    const { kafka, spec, guarantee } = this.options;
+    const { kafka, guarantee } = this.options;
     if (guarantee === 'at_least_once') {
       this.sharedProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await this.sharedProducer.connect();
     }
+    await this.startConsumer();
+  }
+
+  private async startConsumer(): Promise<void> {
+    const { kafka, spec, guarantee } = this.options;
     const consumer = kafka.consumer({
       groupId: this.groupId,
       partitionAssigners: [
@@ -129,11 +148,24 @@ export class ProcessorRunner {
       retry: { retries: 10 },
     });
     this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.member = false;
+      if (payload.restart) {
+        this.logger.warn({ err: payload.error }, 'consumer failed; KafkaJS restarts it');
+        return;
+      }
+      // KafkaJS gives up on errors it deems final; this instance does not.
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.restarts++, 5));
+      this.logger.warn({ err: payload.error, inMs: delay }, 'consumer stopped; starting it again');
+      setTimeout(() => void this.restartConsumer(consumer), delay).unref();
+    });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const partitions = new Set<number>();
       for (const topic of spec.inputs)
         for (const p of payload.memberAssignment[topic] ?? []) partitions.add(p);
       this.joined = true;
+      this.member = true;
+      this.restarts = 0;
       void this.onAssignment([...partitions].sort((a, b) => a - b));
     });
     // KafkaJS does not call eachBatch for a batch that held only control records (transaction
@@ -153,6 +185,18 @@ export class ProcessorRunner {
     });
   }
 
+  /** A new consumer in place of one KafkaJS stopped (it has left the group already). */
+  private async restartConsumer(crashed: Consumer): Promise<void> {
+    if (this.stopped || this.consumer !== crashed) return;
+    try {
+      await this.startConsumer();
+    } catch (err) {
+      const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.restarts++, 5));
+      this.logger.warn({ err, inMs: delay }, 'consumer did not start; trying again');
+      setTimeout(() => void this.restartConsumer(crashed), delay).unref();
+    }
+  }
+
   private async onAssignment(partitions: number[]): Promise<void> {
     this.assignment = partitions;
     const keep = new Set(partitions);
@@ -164,7 +208,38 @@ export class ProcessorRunner {
     this.logger.info({ partitions, revoked }, 'assigned');
   }
 
-  private createTask(partition: number): void {
+  /**
+   * After a failed transaction: closes the task and opens it again, reading its inputs from the
+   * group's committed offsets once its stores have caught up (what the failed transaction did is
+   * either committed, and restored, or aborted, and read again).
+   */
+  private async reviveTask(partition: number): Promise<void> {
+    await this.closeTask(partition);
+    if (this.stopped || !this.assignment.includes(partition) || this.tasks.has(partition)) return;
+    this.createTask(partition, { seekToCommitted: true });
+  }
+
+  /** Points the consumer at the group's committed offsets of a partition, each input topic. */
+  private async seekToCommitted(partition: number): Promise<void> {
+    if (!this.admin) {
+      const admin = this.options.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    const topics = [...this.options.spec.inputs];
+    const committed = await this.admin.fetchOffsets({ groupId: this.groupId, topics });
+    for (const { topic, partitions } of committed) {
+      let offset = partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+      if (BigInt(offset) < 0n) {
+        // Nothing committed yet: from the start of the partition, as a new member reads it.
+        const ends = await this.admin.fetchTopicOffsets(topic);
+        offset = ends.find((p) => p.partition === partition)?.low ?? '0';
+      }
+      this.consumer?.seek({ topic, partition, offset });
+    }
+  }
+
+  private createTask(partition: number, { seekToCommitted = false } = {}): void {
     const entry = {} as TaskEntry;
     entry.ready = (async () => {
       const { kafka, spec, guarantee, applicationId } = this.options;
@@ -197,6 +272,8 @@ export class ProcessorRunner {
       task.transitionTo(TaskState.Restoring);
       await resources.restore();
       if (task.taskState !== TaskState.Restoring) return; // closed meanwhile
+      if (seekToCommitted) await this.seekToCommitted(partition);
+      if (task.taskState !== TaskState.Restoring) return; // closed meanwhile
       task.transitionTo(TaskState.Running);
       this.logger.debug({ partition }, 'task restored');
       this.resume(partition);
@@ -207,7 +284,7 @@ export class ProcessorRunner {
       await this.closeTask(partition);
       setTimeout(() => {
         if (!this.stopped && this.assignment.includes(partition) && !this.tasks.has(partition)) {
-          this.createTask(partition);
+          this.createTask(partition, { seekToCommitted });
         }
       }, 1000).unref();
     });
@@ -258,12 +335,18 @@ export class ProcessorRunner {
       try {
         result = await entry.task.process(batch.topic, chunk);
       } catch (err) {
-        // KafkaJS reads the chunk again from the last resolved offset.
-        this.logger.warn(
-          { err, topic: batch.topic, partition: batch.partition },
-          'transaction failed; retrying',
-        );
-        throw err;
+        const where = { err, topic: batch.topic, partition: batch.partition };
+        if (isFenced(err)) {
+          // Another instance owns the partition: give the task up and rejoin the group (a
+          // non-retriable error stops the consumer; the CRASH handler starts a new one).
+          this.logger.warn(where, 'task fenced by a newer owner; rejoining the group');
+          await this.closeTask(batch.partition);
+          throw new TaskFencedError(`${this.name}-${batch.partition}`);
+        }
+        this.logger.warn(where, 'transaction failed; the task starts again from its committed offsets');
+        this.pause(batch.partition, batch.topic);
+        await this.reviveTask(batch.partition);
+        return;
       }
       resolveOffset(chunk.at(-1)!.offset);
       if (result.offsetsPending) {
@@ -309,5 +392,6 @@ export class ProcessorRunner {
     await this.consumer?.disconnect();
     for (const p of [...this.tasks.keys()]) await this.closeTask(p);
     await this.sharedProducer?.disconnect();
+    await this.admin?.disconnect();
   }
 }

@@ -9,7 +9,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import type { Logger } from 'pino';
-import { kafkaLogCreator } from './kafkaLogger.js';
+import { kafkaLogCreator } from '../config/kafkaLogger.js';
 import { decodeSchemasRecord, encodeSchemasRecord, type SchemasRecord } from './schemasRecords.js';
 import { type SchemasLog, SchemasLogTimeout } from './schemasLog.js';
 

@@ -59,7 +59,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     const { broker, registry } = stack;
     const kafka = new Kafka({
       clientId: 'bench-history',
-      brokers: [broker.bootstrap],
+      brokers: broker.brokers,
       logLevel: logLevel.NOTHING,
     });
     const admin = kafka.admin();
@@ -134,6 +134,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     const l = percentiles(long);
     log(`fresh ${JSON.stringify(f)}, long ${JSON.stringify(l)} in ${Math.round(measureMs)} ms`);
     return {
+      broker: broker.label,
       prior_events: priorEvents,
       samples,
       warmup_pairs: warmup,

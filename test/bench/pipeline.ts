@@ -24,10 +24,10 @@ import { startRegistry } from '../../src/registry/index.js';
 import { Serde } from '../../src/serde/serde.js';
 import { applyTopology } from '../../src/topology/applyTopology.js';
 import { topology } from '../../topology/index.js';
-import { spawnBroker } from '../support/brokerProcess.js';
 import { appScript } from '../support/appProcess.js';
 import type { ScriptProcess } from '../support/spawnScript.js';
 import { tempDir } from '../support/tempDir.js';
+import { benchKafkaKind, startBenchKafka } from './support/benchKafka.js';
 
 const PRODUCTS = 1000;
 const logger = pino({ level: 'silent' });
@@ -63,6 +63,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     withStack(0, (env) => latencyAt(env, rate, Math.min(5000, rate * 5))),
   );
   return {
+    broker: benchKafkaKind(),
     commands,
     eos_cps: eos,
     alos_cps: alos,
@@ -86,15 +87,9 @@ interface Env {
 /** A fresh broker (own process), registry and topology, with `commands` IncreaseStock pre-produced. */
 async function withStack<T>(commands: number, run: (env: Env) => Promise<T>): Promise<T> {
   const dir = tempDir('kes-bench-pipeline-');
-  const profileDir = process.env.KES_BENCH_BROKER_PROFILE_DIR;
-  const broker = await spawnBroker(
-    path.join(dir.path, 'broker'),
-    0,
-    ['--initial-rebalance-delay-ms', '0'],
-    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  );
-  const registry = await startRegistry({ port: 0, brokers: [broker.bootstrap], logger });
-  const kafka = new Kafka({ clientId: 'bench', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+  const broker = await startBenchKafka(dir.path);
+  const registry = await startRegistry({ port: 0, brokers: broker.brokers, logger });
+  const kafka = new Kafka({ clientId: 'bench', brokers: broker.brokers, logLevel: logLevel.NOTHING });
   try {
     const admin = kafka.admin();
     await admin.connect();
@@ -124,7 +119,7 @@ async function withStack<T>(commands: number, run: (env: Env) => Promise<T>): Pr
     return await run(env);
   } finally {
     await registry.close();
-    await broker.kill('SIGTERM');
+    await broker.stop();
     dir.remove();
   }
 }

@@ -118,6 +118,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
 
     const runs = [single, localRun, routedRun, baseline];
     return {
+      broker: broker.label,
       connections: load.connections,
       duration_s: load.duration,
       warmup_s: WARMUP_S,

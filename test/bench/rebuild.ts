@@ -30,10 +30,10 @@ import { startRegistry } from '../../src/registry/index.js';
 import { Serde } from '../../src/serde/serde.js';
 import { applyTopology } from '../../src/topology/applyTopology.js';
 import { PARTITIONS, topology } from '../../topology/index.js';
-import { spawnBroker } from '../support/brokerProcess.js';
 import { appScript } from '../support/appProcess.js';
 import type { ScriptProcess } from '../support/spawnScript.js';
 import { tempDir } from '../support/tempDir.js';
+import { startBenchKafka } from './support/benchKafka.js';
 
 const EVENTS = 'stock.events';
 const CHANGELOG = 'products-view.changelog';
@@ -52,29 +52,26 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
 }
 
 async function withBroker(dirPath: string, events: number): Promise<Record<string, unknown>> {
-  const profileDir = process.env.KES_BENCH_BROKER_PROFILE_DIR;
-  const broker = await spawnBroker(
-    path.join(dirPath, 'broker'),
-    0,
-    ['--initial-rebalance-delay-ms', '0'],
-    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  );
+  const broker = await startBenchKafka(dirPath);
   try {
-    return await withRegistry(broker.bootstrap, path.join(dirPath, 'app'), events);
+    return {
+      broker: broker.label,
+      ...(await withRegistry(broker.brokers, path.join(dirPath, 'app'), events)),
+    };
   } finally {
-    await broker.kill('SIGTERM');
+    await broker.stop();
   }
 }
 
 async function withRegistry(
-  bootstrap: string,
+  brokers: string[],
   dataDir: string,
   events: number,
 ): Promise<Record<string, unknown>> {
-  const registry = await startRegistry({ port: 0, brokers: [bootstrap], logger: pino({ level: 'silent' }) });
-  const kafka = new Kafka({ clientId: 'bench-rebuild', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const registry = await startRegistry({ port: 0, brokers, logger: pino({ level: 'silent' }) });
+  const kafka = new Kafka({ clientId: 'bench-rebuild', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
-  const env = { kafka, admin, bootstrap, registryUrl: registry.url, dataDir };
+  const env = { kafka, admin, bootstrap: brokers.join(','), registryUrl: registry.url, dataDir };
   try {
     await admin.connect();
     await applyTopology(admin, topology);

@@ -1,6 +1,6 @@
 /**
  * Transactional consume→produce throughput against the same loop without transactions, on one
- * broker (its own process) in the same run. Each loop reads the same pre-produced input topic
+ * broker (its own process; KES_BENCH_KAFKA picks real Kafka instead) in the same run. Each loop reads the same pre-produced input topic
  * from the start with its own group, produces one output per input, and commits the input
  * offsets: in the transaction (sendOffsets) for the transactional loops, with a plain commit
  * after each chunk for the baseline.
@@ -8,10 +8,9 @@
  * Fields: txn_100_rps, txn_500_rps, txn_1000_rps (records per transaction), plain_rps (chunks of
  * 500), ratio_500 = txn_500_rps / plain_rps. Option: --records <n> (default 50000).
  */
-import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { spawnBroker } from '../support/brokerProcess.js';
 import { tempDir } from '../support/tempDir.js';
+import { startBenchKafka } from './support/benchKafka.js';
 
 const PARTITIONS = 4;
 const INPUT = 'bench-input';
@@ -19,8 +18,8 @@ const INPUT = 'bench-input';
 export async function main(args: string[]): Promise<Record<string, unknown>> {
   const records = Number(args[args.indexOf('--records') + 1] || 0) || 50_000;
   const dir = tempDir('kes-bench-txn-');
-  const broker = await spawnBroker(path.join(dir.path, 'data'), 0, ['--initial-rebalance-delay-ms', '0']);
-  const kafka = new Kafka({ clientId: 'bench-txn', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+  const broker = await startBenchKafka(dir.path);
+  const kafka = new Kafka({ clientId: 'bench-txn', brokers: broker.brokers, logLevel: logLevel.NOTHING });
   try {
     const admin = kafka.admin();
     await admin.connect();
@@ -48,6 +47,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     const txn500 = await loop(kafka, records, 500, true);
     const txn1000 = await loop(kafka, records, 1000, true);
     return {
+      broker: broker.label,
       records,
       txn_100_rps: txn100,
       txn_500_rps: txn500,
@@ -56,7 +56,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
       ratio_500: Math.round((txn500 / plain) * 100) / 100,
     };
   } finally {
-    await broker.kill('SIGTERM');
+    await broker.stop();
     dir.remove();
   }
 }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { topology } from '../../topology/index.js';
+import { KAFKA_IMAGE } from '../kafka/kafkaJars.js';
 import {
   type ComposeFile,
   type ComposeService,
@@ -51,6 +52,10 @@ const internalAddresses = () => brokers.map(([name, s]) => internalListener(name
 const httpPort = (service: ComposeService) => Number(environment(service).KES_HTTP_PORT);
 
 describe('docker-compose.yml', () => {
+  it('runs the Kafka version the real-cluster tests run (test/kafka/pom.xml)', () => {
+    expect(new Set(brokers.map(([, s]) => s.image))).toEqual(new Set([KAFKA_IMAGE]));
+  });
+
   it('has three brokers, a registry, one setup, two or more apps and Prometheus', () => {
     expect(brokers.map(([name]) => name)).toEqual(['kafka-1', 'kafka-2', 'kafka-3']);
     expect(registries).toHaveLength(1);

@@ -10,6 +10,9 @@ export const KAFKA_VERSION = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(
   fs.readFileSync(pom, 'utf8'),
 )![1]!;
 
+/** The same version's container image, for docker-compose.yml and the container tier. */
+export const KAFKA_IMAGE = `apache/kafka:${KAFKA_VERSION}`;
+
 /** Why a tool is missing or too old, or undefined when it answers. */
 function missingTool(command: string, args: string[], check: (output: string) => string | undefined) {
   const answer = spawnSync(command, args, { encoding: 'utf8' });

@@ -58,6 +58,16 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/**
+ * `java` with a parent-death signal (util-linux's setpriv execs into it, so the pid stays the
+ * JVM's): a node outlives no test process, even one killed before it could stop its nodes.
+ */
+function spawnJava(args: string[]): ChildProcess {
+  return spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', 'java', ...args], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer().once('error', reject);
@@ -163,8 +173,7 @@ export async function startKafkaNodes(options: KafkaNodesOptions = {}): Promise<
     return text.split('\n').slice(-30).join('\n');
   };
   const launch = (node: Node) => {
-    const child = spawn(
-      'java',
+    const child = spawnJava(
       java(
         lib,
         'kafka.Kafka',
@@ -180,7 +189,6 @@ export async function startKafkaNodes(options: KafkaNodesOptions = {}): Promise<
           '-Dorg.slf4j.simpleLogger.showDateTime=true',
         ],
       ),
-      { stdio: ['ignore', 'ignore', 'ignore'] },
     );
     running.add(child);
     node.child = child;

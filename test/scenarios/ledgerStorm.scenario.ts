@@ -18,6 +18,7 @@ import { replayView } from '../support/replayView.js';
 import { tempDir } from '../support/tempDir.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { topicEvents } from '../support/topicEvents.js';
+import { brokerOutage } from './brokerOutage.js';
 
 export interface LedgerStormSize {
   readonly accounts: number;
@@ -39,7 +40,8 @@ const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
  * The bank ledger under a randomized storm: three `kes app` processes; accounts opened over
  * HTTP; then deposits, withdrawals, checks and transfers (some to closed or unknown accounts,
  * some repeated) produced to the commands topics — one in fifty sent over HTTP to a random
- * instance instead — while one instance is killed with SIGKILL midway. Afterwards: money is
+ * instance instead — while one instance is killed with SIGKILL midway (and, where the cluster's
+ * brokers can be killed, a Kafka broker from a quarter to three quarters of the way). Afterwards: money is
  * conserved (the balances sum to what was deposited minus what was withdrawn, per the command
  * results), no event takes an account below its overdraft limit, every transfer is applied
  * exactly once or refunded, the views served by each survivor equal a replay of the events, each
@@ -238,6 +240,12 @@ export function ledgerStormScenario(
     it('applies the storm exactly once while an instance is killed', async () => {
       storm.push(...stormOperations());
       const victim = rng.int(0, 2);
+      const outage = brokerOutage(
+        () => cluster,
+        (count) => rng.int(0, count - 1),
+      );
+      const at = (fraction: number, from: number) =>
+        from <= storm.length * fraction && storm.length * fraction < from + CHUNK;
       let resent = 0;
       const overHttp = storm.filter((_, i) => i % HTTP_EVERY === 0);
       const statuses: Record<string, number> = {};
@@ -259,11 +267,14 @@ export function ledgerStormScenario(
           240_000,
           2 * CHUNK,
         );
-        if (from <= storm.length / 2 && storm.length / 2 < from + CHUNK) {
+        if (at(0.25, from)) await outage.begin();
+        if (at(0.5, from)) {
           client.markDown(victim);
           await apps[victim]!.kill();
         }
+        if (at(0.75, from)) await outage.end();
       }
+      await outage.end();
       await http;
       await untilResults(
         storm.map((op) => op.commandId),
@@ -275,7 +286,15 @@ export function ledgerStormScenario(
         outcomes[key] = (outcomes[key] ?? 0) + 1;
       }
       console.log(
-        JSON.stringify({ seed: SEED, victim, http: statuses, outcomes, resent, retried: client.retried }),
+        JSON.stringify({
+          seed: SEED,
+          victim,
+          broker: outage.node,
+          http: statuses,
+          outcomes,
+          resent,
+          retried: client.retried,
+        }),
       );
       expect(resent).toBeGreaterThan(size.operations / 200);
       expect(Object.keys(statuses).filter((s) => s !== '200' && s !== '422')).toEqual([]);

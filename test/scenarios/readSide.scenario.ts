@@ -14,6 +14,7 @@ import { type Accepted, type Command, KesClient, type Reply } from '../support/k
 import { pool } from '../support/pool.js';
 import { tempDir } from '../support/tempDir.js';
 import { type TopicEvent, topicEvents } from '../support/topicEvents.js';
+import { brokerOutage } from './brokerOutage.js';
 import { expectedViewContents, servedViewContents, type ViewContents } from '../support/viewContents.js';
 
 /**
@@ -21,7 +22,8 @@ import { expectedViewContents, servedViewContents, type ViewContents } from '../
  * Every write is read back with `?after=` from the other instances (read-your-writes): strictly
  * (every read answers 200 and reflects it) before and after a crash, and past 503s while a seeded
  * load of orders over scarce stock, stock changes, cancellations and shipments goes to random
- * instances and one of them is killed with SIGKILL. Afterwards every view, read from each
+ * instances and one of them is killed with SIGKILL (and, where the cluster's brokers can be killed,
+ * a Kafka broker from 20 % to 70 % of that load). Afterwards every view, read from each
  * survivor page by page and key by key, equals a replay of the events topics through the views'
  * own `evolve`, and sampled aggregates' histories and states equal their events in the topics.
  */
@@ -246,9 +248,15 @@ export function readSideScenario(startCluster: () => Promise<TestCluster>): void
 
     it('reads its writes under load while an instance is killed, and every time after', async () => {
       const victim = rng.int(0, 2);
+      const outage = brokerOutage(
+        () => cluster,
+        (count) => rng.int(0, count - 1),
+      );
       const statuses: Record<string, number> = {};
       const problems: string[] = [];
       await pool(loadCommands(), 12, async (command, i) => {
+        if (i === Math.floor(LOAD * 0.2)) await outage.begin();
+        if (i === Math.floor(LOAD * 0.7)) await outage.end();
         if (i === Math.floor(LOAD * 0.4)) {
           client.markDown(victim);
           await apps[victim]!.kill();
@@ -258,11 +266,14 @@ export function readSideScenario(startCluster: () => Promise<TestCluster>): void
         const write = reply.status === 200 ? writeOf(command, reply.body) : undefined;
         if (write) problems.push(...(await readBack(write, client.anyLive(at), true)));
       });
+      await outage.end();
       expect(problems).toEqual([]);
       expect(statuses['PlaceOrder 200']).toBeGreaterThan(LOAD / 2);
       survivors = client.live();
       expect(await strictReadYourWrites(STRICT_AFTER, 'ryw2')).toBe(STRICT_AFTER);
-      console.log(JSON.stringify({ seed: SEED, victim, statuses, retried: client.retried }));
+      console.log(
+        JSON.stringify({ seed: SEED, victim, broker: outage.node, statuses, retried: client.retried }),
+      );
     });
 
     it('converges: every view, read from each survivor page by page, equals a replay of the events', async () => {

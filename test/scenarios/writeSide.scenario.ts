@@ -14,10 +14,12 @@ import type { TestCluster } from '../support/testCluster.js';
 import { readTopic } from '../support/readTopic.js';
 import type { ScriptProcess } from '../support/spawnScript.js';
 import { tempDir } from '../support/tempDir.js';
+import { brokerOutage } from './brokerOutage.js';
 
 /**
  * 20,000 random commands over 500 aggregates, processed by three `kes app` processes in one
- * group; one is killed with SIGKILL midway and restarted. Afterwards: every command has exactly
+ * group; one is killed with SIGKILL midway and restarted (and, where the cluster's brokers can be
+ * killed, a Kafka broker is killed a quarter of the way and restarted once all is sent). Afterwards: every command has exactly
  * one result; per aggregate, event versions run from 1 without gaps and event ids are unique; no
  * event appears twice; and every aggregate's stored state equals a pure replay of its events.
  */
@@ -89,7 +91,12 @@ export function writeSideScenario(startCluster: () => Promise<TestCluster>): voi
       const sender = new CommandSender(serde, Object.values(deciders));
       const all = commands();
       let killed = false;
+      const outage = brokerOutage(
+        () => cluster,
+        (count) => Math.floor(random(7)() * count),
+      );
       for (let at = 0; at < all.length; at += 500) {
+        if (at >= COMMANDS / 4) await outage.begin();
         const prepared = await Promise.all(all.slice(at, at + 500).map((c) => sender.prepare(c)));
         const byTopic = new Map<string, typeof prepared>();
         for (const p of prepared) byTopic.set(p.record.topic, [...(byTopic.get(p.record.topic) ?? []), p]);
@@ -111,6 +118,7 @@ export function writeSideScenario(startCluster: () => Promise<TestCluster>): voi
         }
       }
       await producer.disconnect();
+      await outage.end();
 
       // Every command has exactly one result.
       const deadline = Date.now() + 180_000;

@@ -1,10 +1,10 @@
 import * as net from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { GenericContainer, getContainerRuntimeClient, Network, Wait } from 'testcontainers';
+import { KAFKA_IMAGE } from '../kafka/kafkaJars.js';
 import { applyTestTopology } from './embeddedStack.js';
 import type { TestCluster } from './testCluster.js';
 
-export const KAFKA_IMAGE = 'apache/kafka:3.8.0';
 export const REGISTRY_IMAGE = 'confluentinc/cp-schema-registry:7.7.1';
 
 /**
@@ -59,6 +59,8 @@ export async function containerCluster(): Promise<TestCluster> {
       KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
       KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
       KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
       KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
       KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
     })

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -31,7 +32,12 @@ export function spawnScript(script: string, args: string[], env: NodeJS.ProcessE
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lines: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
+  // KES_TEST_LOG_DIR=<dir> keeps every child's output there, one file per process, to read after a failure.
+  const logDir = process.env.KES_TEST_LOG_DIR;
+  const logFile =
+    logDir && path.join(logDir, `${path.basename(script, '.ts')}-${args[0] ?? ''}-${child.pid}.log`);
   createInterface({ input: child.stdout! }).on('line', (text) => {
+    if (logFile) fs.appendFileSync(logFile, `${text}\n`);
     try {
       lines.push(JSON.parse(text) as Record<string, unknown>);
     } catch {

@@ -1,18 +1,17 @@
-import * as path from 'node:path';
 import pino from 'pino';
 import { type RegistryHandle, startRegistry } from '../../../src/registry/startRegistry.js';
-import { type BrokerProcess, spawnBroker } from '../../support/brokerProcess.js';
 import type { ScriptProcess } from '../../support/spawnScript.js';
 import { tempDir } from '../../support/tempDir.js';
+import { type BenchKafka, startBenchKafka } from './benchKafka.js';
 
 /**
- * What a bench runs on: an embedded broker in its own process (no rebalance delay) and a schema
- * registry in this one, in a temporary directory; `defer` adds a clean-up step, and `close` runs
+ * What a bench runs on: Kafka in processes of its own (the embedded broker, or real nodes: see
+ * benchKafka.ts) and a schema registry in this one, in a temporary directory; `defer` adds a clean-up step, and `close` runs
  * them all in reverse order (a failing step is logged, the others still run).
  */
 export interface BenchStack {
   readonly dir: string;
-  readonly broker: BrokerProcess;
+  readonly broker: BenchKafka;
   readonly registry: RegistryHandle;
   defer(step: () => Promise<unknown> | void): void;
   close(): Promise<void>;
@@ -30,11 +29,11 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   try {
     const dir = tempDir(`kes-bench-${name}-`);
     undo.push(() => dir.remove());
-    const broker = await spawnBroker(path.join(dir.path, 'broker'), 0, ['--initial-rebalance-delay-ms', '0']);
-    undo.push(() => broker.kill('SIGTERM'));
+    const broker = await startBenchKafka(dir.path);
+    undo.push(() => broker.stop());
     const registry = await startRegistry({
       port: 0,
-      brokers: [broker.bootstrap],
+      brokers: broker.brokers,
       logger: pino({ level: 'silent' }),
     });
     undo.push(() => registry.close());

@@ -1,0 +1,39 @@
+/**
+ * What a KafkaJS error means for a task, read from the error and the causes it wraps (KafkaJS
+ * wraps protocol errors in retry and state errors).
+ */
+
+/** Kafka's answers to a producer whose transactional id a newer producer now holds. */
+const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
+
+function* causes(err: unknown): Generator<{ type?: unknown; message?: unknown }> {
+  let at: unknown = err;
+  for (let depth = 0; at && typeof at === 'object' && depth < 10; depth++) {
+    yield at as { type?: unknown; message?: unknown };
+    at = (at as { cause?: unknown }).cause;
+  }
+}
+
+/**
+ * Thrown from a consumer's batch handler to stop the consumer: KafkaJS gives up on an error whose
+ * `retriable` is false (instead of fetching the batch again), and leaves its group.
+ */
+export class TaskFencedError extends Error {
+  readonly retriable = false;
+  constructor(task: string) {
+    super(`task ${task} was fenced: another instance owns its partition`);
+    this.name = 'TaskFencedError';
+  }
+}
+
+/**
+ * The task's producer was fenced: another instance took the partition over (and with it the
+ * transactional id). The task must be given up, not retried: its consumer position may be behind
+ * what the new owner has committed since.
+ */
+export function isFenced(err: unknown): boolean {
+  for (const cause of causes(err)) {
+    if (typeof cause.type === 'string' && FENCED.has(cause.type)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,92 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { consumeAll } from '../../test/support/consumeAll.js';
+import { startTestBroker, type TestBroker } from '../../test/support/embeddedBroker.js';
+import { tempDir } from '../../test/support/tempDir.js';
+import { applyTopology } from '../topology/applyTopology.js';
+import { startStreams, type StreamsHandle } from './startStreams.js';
+import { counter, topology } from './testing/wordCounter.js';
+
+/**
+ * A task whose transaction fails in a way its producer cannot recover from (as when a broker
+ * dies mid-transaction): what Kafka Streams calls a corrupted task. The task is opened again
+ * with a new producer and reads its inputs again from the committed offsets, so the processor
+ * goes on and every count is still applied exactly once.
+ */
+const END_TXN = 26;
+const logger = pino({ level: process.env.KES_TEST_LOG_LEVEL ?? 'silent' });
+const undo: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const step of undo.splice(0).reverse()) await step();
+});
+
+async function setUp(): Promise<{
+  broker: TestBroker;
+  streams: StreamsHandle;
+  produce: (n: number) => Promise<void>;
+}> {
+  const broker = await startTestBroker({ autoCreateTopics: false });
+  undo.push(() => broker.stop());
+  const admin = broker.kafka('setup').admin();
+  await admin.connect();
+  await applyTopology(admin, topology);
+  await admin.disconnect();
+  const dir = tempDir('kes-recovery-');
+  undo.push(() => dir.remove());
+  // Few retries, so that a transaction gives up within seconds.
+  const streams = await startStreams({
+    kafka: broker.kafka('recovering', 2),
+    topology,
+    processors: new Map([['counter', counter]]),
+    dataDir: dir.path,
+    instanceId: 'recovering',
+    logger,
+    sessionTimeoutMs: 6000,
+  });
+  undo.push(() => streams.close());
+  await streams.whenReady();
+  const producer = broker.kafka('words').producer();
+  await producer.connect();
+  undo.push(() => producer.disconnect());
+  const vocabulary = ['apple', 'banana', 'cherry', 'date'];
+  const produce = (n: number) =>
+    producer
+      .send({
+        topic: 'words',
+        messages: Array.from({ length: n }, (_, i) => ({ key: vocabulary[i % 4]!, value: 'w' })),
+      })
+      .then(() => undefined);
+  return { broker, streams, produce };
+}
+
+describe('a task whose transaction can be neither committed nor aborted', () => {
+  it('starts again with a new producer from its committed offsets: nothing lost, nothing twice', async () => {
+    const { broker, streams, produce } = await setUp();
+    await produce(20);
+    expect(await consumeAll(broker.kafka(), 'word-counts', 20)).toHaveLength(20);
+
+    // Every EndTxn fails for a while (the transaction coordinator unreachable): the commit gives
+    // up, then the abort does, and KafkaJS's producer is left unusable.
+    broker.broker.faults.add({ apiKey: END_TXN, action: 'close-before', times: 6 });
+    await produce(20);
+    const deadline = Date.now() + 60_000;
+    while (broker.broker.faults.pending > 0 && Date.now() < deadline) await sleep(100);
+    expect(broker.broker.faults.pending).toBe(0);
+    await produce(20);
+
+    // Each word counted 1..15 once, in order, in the committed output.
+    const out = await consumeAll(broker.kafka(), 'word-counts', 60);
+    const counts = new Map<string, string[]>();
+    for (const m of out) counts.set(m.key!, [...(counts.get(m.key!) ?? []), m.value!]);
+    const oneToFifteen = Array.from({ length: 15 }, (_, i) => String(i + 1));
+    expect(Object.fromEntries(counts)).toEqual({
+      apple: oneToFifteen,
+      banana: oneToFifteen,
+      cherry: oneToFifteen,
+      date: oneToFifteen,
+    });
+    await streams.whenReady();
+    expect(streams.isReady()).toBe(true);
+  });
+});
