@@ -1,67 +1,65 @@
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { type BrokerTarget, forEachBroker } from '../support/brokerTargets.js';
 import { spawnScript } from '../support/spawnScript.js';
 import { consumeAll } from '../support/consumeAll.js';
-import { startTestBroker, type TestBroker } from '../support/embeddedBroker.js';
 
 /**
  * Exactly once across a crash: a KafkaJS consume-transform-produce loop (sendOffsets in each
  * transaction, every third transaction aborted) is killed with SIGKILL midway and restarted.
  * The read_committed output must hold each input exactly once, and the group's committed offsets
- * must only ever reflect committed transactions.
+ * must only ever reflect committed transactions. The same on the embedded broker and on Kafka.
  */
-const INPUTS = 10_000;
+const INPUTS = 4000;
 const PARTITIONS = 4;
 const GROUP = 'transformer-group';
 const transformer = path.join(import.meta.dirname, 'processes', 'transformer.ts');
 
-let t: TestBroker;
-beforeAll(async () => {
-  t = await startTestBroker({ transactionAbortIntervalMs: 500 });
-  const admin = t.kafka().admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic: 'inputs', numPartitions: PARTITIONS },
-      { topic: 'outputs', numPartitions: PARTITIONS },
-    ],
-  });
-  await admin.disconnect();
-  const producer = t.kafka().producer();
-  await producer.connect();
-  for (let start = 0; start < INPUTS; start += 1000) {
-    await producer.send({
-      topic: 'inputs',
-      messages: Array.from({ length: 1000 }, (_, i) => ({
-        value: String(start + i),
-        partition: (start + i) % PARTITIONS,
-      })),
+forEachBroker('consume-transform-produce with transactions', {}, (t: BrokerTarget) => {
+  beforeAll(async () => {
+    const admin = t.kafka().admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: 'inputs', numPartitions: PARTITIONS },
+        { topic: 'outputs', numPartitions: PARTITIONS },
+      ],
     });
+    await admin.disconnect();
+    const producer = t.kafka().producer();
+    await producer.connect();
+    for (let start = 0; start < INPUTS; start += 1000) {
+      await producer.send({
+        topic: 'inputs',
+        messages: Array.from({ length: 1000 }, (_, i) => ({
+          value: String(start + i),
+          partition: (start + i) % PARTITIONS,
+        })),
+      });
+    }
+    await producer.disconnect();
+  });
+
+  /** Committed offsets of the group per input partition (-1 when none). */
+  async function groupOffsets(): Promise<number[]> {
+    const admin = t.kafka().admin();
+    await admin.connect();
+    const [topic] = await admin.fetchOffsets({ groupId: GROUP, topics: ['inputs'] });
+    await admin.disconnect();
+    return topic!.partitions.sort((a, b) => a.partition - b.partition).map((p) => Number(p.offset));
   }
-  await producer.disconnect();
-});
-afterAll(() => t.stop());
 
-/** Committed offsets of the group per input partition (-1 when none). */
-async function groupOffsets(): Promise<number[]> {
-  const admin = t.kafka().admin();
-  await admin.connect();
-  const [topic] = await admin.fetchOffsets({ groupId: GROUP, topics: ['inputs'] });
-  await admin.disconnect();
-  return topic!.partitions.sort((a, b) => a.partition - b.partition).map((p) => Number(p.offset));
-}
+  /** read_committed outputs, counted per input partition. */
+  async function committedOutputs(expected: number) {
+    const outputs = await consumeAll(t.kafka(), 'outputs', expected, { timeoutMs: 60_000 });
+    const perPartition = Array.from({ length: PARTITIONS }, () => 0);
+    for (const m of outputs) perPartition[Number(m.key!.split(':')[0])]!++;
+    return { outputs, perPartition };
+  }
 
-/** read_committed outputs, counted per input partition. */
-async function committedOutputs(expected: number) {
-  const outputs = await consumeAll(t.kafka(), 'outputs', expected, { timeoutMs: 60_000 });
-  const perPartition = Array.from({ length: PARTITIONS }, () => 0);
-  for (const m of outputs) perPartition[Number(m.key!.split(':')[0])]!++;
-  return { outputs, perPartition };
-}
-
-describe('consume-transform-produce with transactions', () => {
   it('outputs every input exactly once across a SIGKILL and a restart, with offsets only from commits', async () => {
-    const args = [t.broker.bootstrap, 'inputs', 'outputs', GROUP, 'transformer-1', '100'];
+    const args = [t.bootstrap, 'inputs', 'outputs', GROUP, 'transformer-1', '100'];
     const first = spawnScript(transformer, args);
     await first.waitForLine(() => first.lines.filter((l) => 'committed' in l).length >= 20, 60_000);
     await first.kill();

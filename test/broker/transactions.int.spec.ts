@@ -5,30 +5,39 @@ import { ErrorCode } from '../../src/broker/protocol/errorCodes.js';
 import { InitProducerId } from '../../src/broker/protocol/messages/initProducerId.js';
 import { Produce } from '../../src/broker/protocol/messages/produce.js';
 import { encodeBatch } from '../../src/broker/protocol/recordBatch.js';
+import { type BrokerTarget, forEachBroker } from '../support/brokerTargets.js';
 import { consumeAll } from '../support/consumeAll.js';
 import { startTestBroker, type TestBroker } from '../support/embeddedBroker.js';
 import { RawClient } from '../support/rawClient.js';
+import { initTransactional } from '../support/transactionRequests.js';
+import { fetchRequest, listOffset, untilLed } from '../support/wireRequests.js';
+import { Fetch } from '../../src/broker/protocol/messages/fetch.js';
+import { AddPartitionsToTxn } from '../../src/broker/protocol/messages/addPartitionsToTxn.js';
+import { EndTxn } from '../../src/broker/protocol/messages/endTxn.js';
 
-let t: TestBroker;
-let kafka: Kafka;
-
-beforeAll(async () => {
-  t = await startTestBroker({ transactionAbortIntervalMs: 200 });
-  kafka = t.kafka('txn-test');
-});
-afterAll(() => t.stop());
+/**
+ * Idempotence and transactions seen by KafkaJS and by raw requests, with the same assertions on
+ * the embedded broker and on Kafka.
+ */
 
 let topicCount = 0;
-async function newTopic(partitions = 1): Promise<string> {
+async function newTopic(kafka: Kafka, port: number, partitions = 1): Promise<string> {
   const topic = `txn-${++topicCount}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
   await admin.disconnect();
+  // Kafka's leader serves the new partitions a moment after their leader is listed.
+  const client = await RawClient.connect(port);
+  await untilLed(client, topic, partitions).finally(() => client.close());
   return topic;
 }
 
-async function transactional(transactionalId: string, transactionTimeout?: number): Promise<Producer> {
+async function transactional(
+  kafka: Kafka,
+  transactionalId: string,
+  transactionTimeout?: number,
+): Promise<Producer> {
   const producer = kafka.producer({
     transactionalId,
     maxInFlightRequests: 1,
@@ -39,20 +48,318 @@ async function transactional(transactionalId: string, transactionTimeout?: numbe
   return producer;
 }
 
-async function endOffsets(topic: string, readUncommitted = false) {
+/** KafkaJS's admin asks for the last stable offset (isolation level 1). */
+async function stableEnd(kafka: Kafka, topic: string): Promise<string> {
   const admin = kafka.admin();
   await admin.connect();
-  // KafkaJS's admin asks for the last stable offset (isolation level 1) unless told otherwise.
-  const offsets = readUncommitted
-    ? await admin.fetchTopicOffsets(topic)
-    : await admin.fetchTopicOffsets(topic);
+  const offsets = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
-  return offsets;
+  return offsets[0]!.high;
 }
 
-describe('idempotent producer', () => {
+/** The high watermark and last stable offset of partition 0, from ListOffsets. */
+async function ends(port: number, topic: string) {
+  const client = await RawClient.connect(port);
+  try {
+    return {
+      high: (await listOffset(client, topic, -1n, { isolationLevel: 0 })).offset,
+      stable: (await listOffset(client, topic, -1n, { isolationLevel: 1 })).offset,
+    };
+  } finally {
+    client.close();
+  }
+}
+
+/** Waits until partition 0's ends are as expected (at most 10 s), and fails saying what they were. */
+async function untilEnds(port: number, topic: string, expected: { high: bigint; stable: bigint }) {
+  const deadline = Date.now() + 10_000;
+  let now = await ends(port, topic);
+  while ((now.high !== expected.high || now.stable !== expected.stable) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    now = await ends(port, topic);
+  }
+  expect(now).toEqual(expected);
+}
+
+forEachBroker('idempotence and transactions', { transactionAbortIntervalMs: 200 }, (target: BrokerTarget) => {
+  let kafka: Kafka;
+  beforeAll(() => {
+    kafka = target.kafka('txn-test');
+  });
+  const newTopicHere = (partitions = 1) => newTopic(kafka, target.port, partitions);
+  describe('transaction coordinator edge cases, raw', () => {
+    const addPartitions = (client: RawClient, id: string, producerId: bigint, epoch: number, topic: string) =>
+      client.request(AddPartitionsToTxn, 1, {
+        transactionalId: id,
+        producerId,
+        producerEpoch: epoch,
+        topics: [{ name: topic, partitions: [0] }],
+      });
+    const endTxn = (client: RawClient, id: string, producerId: bigint, epoch: number, committed: boolean) =>
+      client.request(EndTxn, 1, { transactionalId: id, producerId, producerEpoch: epoch, committed });
+    const partitionError = (r: { results: { resultsByPartition: { partitionErrorCode: number }[] }[] }) =>
+      r.results[0]!.resultsByPartition[0]!.partitionErrorCode;
+
+    it('bumps the epoch on a second InitProducerId, and refuses the older epoch with 47', async () => {
+      const topic = await newTopicHere();
+      const client = await RawClient.connect(target.port);
+      const first = await initTransactional(client, 'fence-raw');
+      expect(first.errorCode).toBe(0);
+      const second = await initTransactional(client, 'fence-raw');
+      expect(second).toMatchObject({
+        errorCode: 0,
+        producerId: first.producerId,
+        producerEpoch: first.producerEpoch + 1,
+      });
+      const stale = await addPartitions(client, 'fence-raw', first.producerId, first.producerEpoch, topic);
+      expect(partitionError(stale)).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
+      const current = await addPartitions(
+        client,
+        'fence-raw',
+        second.producerId,
+        second.producerEpoch,
+        topic,
+      );
+      expect(partitionError(current)).toBe(0);
+      expect((await endTxn(client, 'fence-raw', first.producerId, first.producerEpoch, true)).errorCode).toBe(
+        ErrorCode.INVALID_PRODUCER_EPOCH,
+      );
+      expect(
+        (await endTxn(client, 'fence-raw', second.producerId, second.producerEpoch, false)).errorCode,
+      ).toBe(0);
+      client.close();
+    });
+
+    it('refuses EndTxn with nothing added, and a producer id the transactional id does not own', async () => {
+      const topic = await newTopicHere();
+      const client = await RawClient.connect(target.port);
+      const { producerId, producerEpoch } = await initTransactional(client, 'empty-raw');
+      expect((await endTxn(client, 'empty-raw', producerId, producerEpoch, true)).errorCode).toBe(
+        ErrorCode.INVALID_TXN_STATE,
+      );
+      const wrong = await addPartitions(client, 'empty-raw', producerId + 1000n, producerEpoch, topic);
+      expect(partitionError(wrong)).toBe(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+      const unknownId = await addPartitions(client, 'never-initialised', producerId, producerEpoch, topic);
+      expect(partitionError(unknownId)).toBe(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+      client.close();
+    });
+  });
+
+  describe('transactions with KafkaJS', () => {
+    it('shows committed data to read_committed readers, and aborted data only to read_uncommitted ones', async () => {
+      const topic = await newTopicHere();
+      const producer = await transactional(kafka, 'visibility');
+      for (const [values, commit] of [
+        [['c1', 'c2'], true],
+        [['a1'], false],
+        [['c3'], true],
+      ] as const) {
+        const txn = await producer.transaction();
+        await txn.send({ topic, messages: values.map((value) => ({ value })) });
+        await (commit ? txn.commit() : txn.abort());
+      }
+      await producer.disconnect();
+      expect((await consumeAll(kafka, topic, 3)).map((m) => m.value)).toEqual(['c1', 'c2', 'c3']);
+      expect((await consumeAll(kafka, topic, 4, { readUncommitted: true })).map((m) => m.value)).toEqual([
+        'c1',
+        'c2',
+        'a1',
+        'c3',
+      ]);
+    });
+
+    it('keeps interleaved transactions of two producers on one partition apart, and lists both aborted ones', async () => {
+      const topic = await newTopicHere();
+      const p1 = await transactional(kafka, 'interleave-1');
+      const p2 = await transactional(kafka, 'interleave-2');
+      const t1 = await p1.transaction();
+      const t2 = await p2.transaction();
+      await t1.send({ topic, messages: [{ value: 'p1-a' }] }); // starts first...
+      await t2.send({ topic, messages: [{ value: 'p2-a' }] });
+      await t2.abort(); // ...but ends after this one: the aborted list must be sorted by first offset
+      await t1.send({ topic, messages: [{ value: 'p1-b' }] });
+      await t1.abort();
+      const t3 = await p2.transaction();
+      const t4 = await p1.transaction();
+      await t3.send({ topic, messages: [{ value: 'p2-c' }] });
+      await t4.send({ topic, messages: [{ value: 'p1-c' }] });
+      await t3.send({ topic, messages: [{ value: 'p2-d' }] });
+      await t4.commit();
+      await t3.commit();
+      await p1.disconnect();
+      await p2.disconnect();
+      // Both aborted transactions are listed for read_committed readers: in first-offset order by
+      // the embedded broker, in the order they were aborted by Kafka (see the embedded-only test).
+      const client = await RawClient.connect(target.port);
+      const fetched = await client.request(Fetch, 11, fetchRequest(topic, 0, 0n, { isolationLevel: 1 }));
+      client.close();
+      const aborted = fetched.responses[0]!.partitions[0]!.abortedTransactions!;
+      expect(aborted.map((a) => a.firstOffset).sort()).toEqual([0n, 1n]);
+      expect(new Set(aborted.map((a) => a.producerId)).size).toBe(2);
+      const everything = await consumeAll(kafka, topic, 6, { readUncommitted: true });
+      expect(everything.map((m) => m.value)).toEqual(['p1-a', 'p2-a', 'p1-b', 'p2-c', 'p1-c', 'p2-d']);
+    });
+
+    it('holds back the last stable offset while a transaction is open', async () => {
+      const topic = await newTopicHere();
+      const plain = kafka.producer();
+      await plain.connect();
+      await plain.send({ topic, messages: [{ value: 'before' }] }); // 0
+      const producer = await transactional(kafka, 'holder');
+      const txn = await producer.transaction();
+      await txn.send({ topic, messages: [{ value: 'open' }] }); // 1
+      await plain.send({ topic, messages: [{ value: 'after' }] }); // 2
+      // Admin offsets are read_committed: the end is the first offset of the open transaction.
+      expect(await stableEnd(kafka, topic)).toBe('1');
+      expect((await ends(target.port, topic)).high).toBe(3n);
+      // A read_committed consumer sees only what precedes the open transaction.
+      expect((await consumeAll(kafka, topic, 1)).map((m) => m.value)).toEqual(['before']);
+      await expect(consumeAll(kafka, topic, 2, { timeoutMs: 1500 })).rejects.toThrow(/consumed 1 of 2/);
+      await txn.commit();
+      expect(await stableEnd(kafka, topic)).toBe('4');
+      expect((await consumeAll(kafka, topic, 3)).map((m) => m.value)).toEqual(['before', 'open', 'after']);
+      await producer.disconnect();
+      await plain.disconnect();
+    });
+
+    it('lets a consumer move past an aborted tail', async () => {
+      const topic = await newTopicHere();
+      const producer = await transactional(kafka, 'tail');
+      const ok = await producer.transaction();
+      await ok.send({ topic, messages: [{ value: 'kept' }] });
+      await ok.commit(); // 0, marker 1
+      for (let i = 0; i < 3; i++) {
+        const txn = await producer.transaction();
+        await txn.send({ topic, messages: [{ value: `dropped-${i}` }, { value: `dropped-${i}b` }] });
+        await txn.abort();
+      }
+      // Kafka writes the last abort marker just after EndTxn answers: wait for it.
+      await untilEnds(target.port, topic, { high: 11n, stable: 11n });
+      const consumer = kafka.consumer({ groupId: 'tail-group', maxWaitTimeInMs: 100 });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const seen: string[] = [];
+      // The fetch holding only aborted records and markers must move the position to the end.
+      let reachedEnd!: () => void;
+      const atEnd = new Promise<void>((resolve) => (reachedEnd = resolve));
+      consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+        if (e.payload.lastOffset === '10') reachedEnd();
+      });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+      await atEnd;
+      const txn = await producer.transaction();
+      await txn.send({ topic, messages: [{ value: 'after' }] });
+      await txn.commit(); // 11, marker 12
+      await producer.disconnect();
+      const admin = kafka.admin();
+      await admin.connect();
+      let committed = '';
+      for (let i = 0; i < 100 && committed !== '12'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        committed = (await admin.fetchOffsets({ groupId: 'tail-group', topics: [topic] }))[0]!.partitions[0]!
+          .offset;
+      }
+      await consumer.disconnect();
+      await admin.disconnect();
+      expect(seen).toEqual(['kept', 'after']);
+      expect(committed).toBe('12');
+    });
+  });
+
+  describe('fencing and timeouts', () => {
+    it('a second producer with the same transactional id fences the first and aborts its transaction', async () => {
+      const topic = await newTopicHere();
+      const zombie = await transactional(kafka, 'fenced-id');
+      const zombieTxn = await zombie.transaction();
+      await zombieTxn.send({ topic, messages: [{ value: 'zombie' }] });
+
+      // KafkaJS asks for its producer id when the first transaction begins: that fences the zombie.
+      const successor = await transactional(kafka, 'fenced-id');
+      const txn = await successor.transaction();
+      await expect(zombieTxn.send({ topic, messages: [{ value: 'zombie-2' }] })).rejects.toThrow(/epoch/i);
+      await expect(zombieTxn.commit()).rejects.toThrow();
+      await txn.send({ topic, messages: [{ value: 'successor' }] });
+      await txn.commit();
+      expect((await consumeAll(kafka, topic, 1)).map((m) => m.value)).toEqual(['successor']);
+      const { high, stable } = await ends(target.port, topic);
+      expect(stable).toBe(high);
+      await successor.disconnect();
+      await zombie.disconnect().catch(() => {});
+    });
+
+    it('aborts a transaction left open past its timeout', async () => {
+      const topic = await newTopicHere();
+      const idle = await transactional(kafka, 'idle-id', 1000);
+      const txn = await idle.transaction();
+      await txn.send({ topic, messages: [{ value: 'abandoned' }] });
+      expect((await ends(target.port, topic)).stable).toBe(0n);
+      // The abort marker moves the last stable offset past the abandoned record.
+      let after = await ends(target.port, topic);
+      for (let i = 0; i < 100 && after.stable === 0n; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await ends(target.port, topic);
+      }
+      expect(after).toEqual({ high: 2n, stable: 2n });
+      await expect(txn.commit()).rejects.toThrow();
+      const everything = await consumeAll(kafka, topic, 1, { readUncommitted: true });
+      expect(everything.map((m) => m.value)).toEqual(['abandoned']);
+      const plain = kafka.producer();
+      await plain.connect();
+      await plain.send({ topic, messages: [{ value: 'later' }] });
+      await plain.disconnect();
+      expect((await consumeAll(kafka, topic, 1)).map((m) => m.value)).toEqual(['later']);
+      await idle.disconnect().catch(() => {});
+    });
+
+    it('refuses transactional writes outside an open transaction, with Kafka codes', async () => {
+      const topic = await newTopicHere();
+      const client = await RawClient.connect(target.port);
+      const { producerId, producerEpoch } = await initTransactional(client, 'raw-txn');
+      const records = await encodeBatch({
+        records: [{ key: null, value: Buffer.from('x') }],
+        producerId,
+        producerEpoch,
+        baseSequence: 0,
+        attributes: 0x10,
+      });
+      const response = await client.request(Produce, 7, {
+        transactionalId: 'raw-txn',
+        acks: -1,
+        timeoutMs: 1000,
+        topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
+      });
+      expect(response.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
+      const tooLong = await client.request(InitProducerId, 1, {
+        transactionalId: 'raw-txn',
+        transactionTimeoutMs: 10_000_000,
+        producerId: -1n,
+        producerEpoch: -1,
+      });
+      expect(tooLong.errorCode).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
+      client.close();
+    });
+  });
+});
+
+// Embedded only: the fault hook drops one produce response after the append, which no real
+// broker can be made to do on cue. And KafkaJS 2.2.4 walks the aborted transactions of a fetch
+// expecting them in first-offset order, which the embedded broker keeps; Kafka lists them in the
+// order they were aborted, so there KafkaJS shows p1-a, an aborted record (broker-vs-kafka.md).
+// The raw sequence checks stay here too: a Kafka 4.4 node started seconds before accepted a gap
+// and a duplicate from a new idempotent producer in every run of this file, while one up for
+// minutes refused them as the embedded broker does; until that is understood it is listed in
+// broker-vs-kafka.md rather than asserted on Kafka.
+describe('embedded broker: idempotent producer retries', () => {
+  let t: TestBroker;
+  let kafka: Kafka;
+  beforeAll(async () => {
+    t = await startTestBroker();
+    kafka = t.kafka('txn-test');
+  });
+  afterAll(() => t.stop());
+
   it('a produce whose response never arrives is retried without a duplicate', async () => {
-    const topic = await newTopic();
+    const topic = await newTopic(kafka, t.broker.port);
     let intercepted = 0;
     t.broker.faults.add({
       apiKey: Produce.key,
@@ -74,11 +381,35 @@ describe('idempotent producer', () => {
     expect(result!.baseOffset).toBe('0');
     const messages = await consumeAll(kafka, topic, 3);
     expect(messages.map((m) => `${m.offset}:${m.value}`)).toEqual(['0:once', '1:only', '2:then']);
-    expect((await endOffsets(topic))[0]!.high).toBe('3');
+    expect(await stableEnd(kafka, topic)).toBe('3');
   });
-
+  it('lists aborted transactions by first offset, so KafkaJS hides interleaved aborted records', async () => {
+    const topic = await newTopic(kafka, t.broker.port);
+    const p1 = await transactional(kafka, 'sorted-1');
+    const p2 = await transactional(kafka, 'sorted-2');
+    const t1 = await p1.transaction();
+    const t2 = await p2.transaction();
+    await t1.send({ topic, messages: [{ value: 'p1-a' }] }); // starts first...
+    await t2.send({ topic, messages: [{ value: 'p2-a' }] });
+    await t2.abort(); // ...but ends after this one: the aborted list must be sorted by first offset
+    await t1.send({ topic, messages: [{ value: 'p1-b' }] });
+    await t1.abort();
+    const t3 = await p2.transaction();
+    const t4 = await p1.transaction();
+    await t3.send({ topic, messages: [{ value: 'p2-c' }] });
+    await t4.send({ topic, messages: [{ value: 'p1-c' }] });
+    await t3.send({ topic, messages: [{ value: 'p2-d' }] });
+    await t4.commit();
+    await t3.commit();
+    await p1.disconnect();
+    await p2.disconnect();
+    const committed = await consumeAll(kafka, topic, 3);
+    expect(committed.map((m) => m.value)).toEqual(['p2-c', 'p1-c', 'p2-d']);
+    const everything = await consumeAll(kafka, topic, 6, { readUncommitted: true });
+    expect(everything.map((m) => m.value)).toEqual(['p1-a', 'p2-a', 'p1-b', 'p2-c', 'p1-c', 'p2-d']);
+  });
   it('answers a sequence gap with 45 and a stale epoch with 47', async () => {
-    const topic = await newTopic();
+    const topic = await newTopic(kafka, t.broker.port);
     const client = await RawClient.connect(t.broker.port);
     const init = (producerId = -1n, producerEpoch = -1) =>
       client.request(InitProducerId, 4, {
@@ -112,198 +443,6 @@ describe('idempotent producer', () => {
     expect((await produce(bumped.producerEpoch, 3)).errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
     expect(await produce(bumped.producerEpoch, 0)).toMatchObject({ errorCode: 0, baseOffset: 2n });
     expect((await produce(producerEpoch, 2)).errorCode).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
-    client.close();
-  });
-});
-
-describe('transactions with KafkaJS', () => {
-  it('shows committed data to read_committed readers, and aborted data only to read_uncommitted ones', async () => {
-    const topic = await newTopic();
-    const producer = await transactional('visibility');
-    for (const [values, commit] of [
-      [['c1', 'c2'], true],
-      [['a1'], false],
-      [['c3'], true],
-    ] as const) {
-      const txn = await producer.transaction();
-      await txn.send({ topic, messages: values.map((value) => ({ value })) });
-      await (commit ? txn.commit() : txn.abort());
-    }
-    await producer.disconnect();
-    expect((await consumeAll(kafka, topic, 3)).map((m) => m.value)).toEqual(['c1', 'c2', 'c3']);
-    expect((await consumeAll(kafka, topic, 4, { readUncommitted: true })).map((m) => m.value)).toEqual([
-      'c1',
-      'c2',
-      'a1',
-      'c3',
-    ]);
-  });
-
-  it('keeps interleaved transactions of two producers on one partition apart', async () => {
-    const topic = await newTopic();
-    const p1 = await transactional('interleave-1');
-    const p2 = await transactional('interleave-2');
-    const t1 = await p1.transaction();
-    const t2 = await p2.transaction();
-    await t1.send({ topic, messages: [{ value: 'p1-a' }] }); // starts first...
-    await t2.send({ topic, messages: [{ value: 'p2-a' }] });
-    await t2.abort(); // ...but ends after this one: the aborted list must be sorted by first offset
-    await t1.send({ topic, messages: [{ value: 'p1-b' }] });
-    await t1.abort();
-    const t3 = await p2.transaction();
-    const t4 = await p1.transaction();
-    await t3.send({ topic, messages: [{ value: 'p2-c' }] });
-    await t4.send({ topic, messages: [{ value: 'p1-c' }] });
-    await t3.send({ topic, messages: [{ value: 'p2-d' }] });
-    await t4.commit();
-    await t3.commit();
-    await p1.disconnect();
-    await p2.disconnect();
-    const committed = await consumeAll(kafka, topic, 3);
-    expect(committed.map((m) => m.value)).toEqual(['p2-c', 'p1-c', 'p2-d']);
-    const everything = await consumeAll(kafka, topic, 6, { readUncommitted: true });
-    expect(everything.map((m) => m.value)).toEqual(['p1-a', 'p2-a', 'p1-b', 'p2-c', 'p1-c', 'p2-d']);
-  });
-
-  it('holds back the last stable offset while a transaction is open', async () => {
-    const topic = await newTopic();
-    const plain = kafka.producer();
-    await plain.connect();
-    await plain.send({ topic, messages: [{ value: 'before' }] }); // 0
-    const producer = await transactional('holder');
-    const txn = await producer.transaction();
-    await txn.send({ topic, messages: [{ value: 'open' }] }); // 1
-    await plain.send({ topic, messages: [{ value: 'after' }] }); // 2
-    // Admin offsets are read_committed: the end is the first offset of the open transaction.
-    expect((await endOffsets(topic))[0]).toMatchObject({ high: '1' });
-    expect(t.broker.logs.partition(topic, 0)!.highWatermark).toBe(3n);
-    // A read_committed consumer sees only what precedes the open transaction.
-    expect((await consumeAll(kafka, topic, 1)).map((m) => m.value)).toEqual(['before']);
-    await expect(consumeAll(kafka, topic, 2, { timeoutMs: 1500 })).rejects.toThrow(/consumed 1 of 2/);
-    await txn.commit();
-    expect((await endOffsets(topic))[0]).toMatchObject({ high: '4' });
-    expect((await consumeAll(kafka, topic, 3)).map((m) => m.value)).toEqual(['before', 'open', 'after']);
-    await producer.disconnect();
-    await plain.disconnect();
-  });
-
-  it('lets a consumer move past an aborted tail', async () => {
-    const topic = await newTopic();
-    const producer = await transactional('tail');
-    const ok = await producer.transaction();
-    await ok.send({ topic, messages: [{ value: 'kept' }] });
-    await ok.commit(); // 0, marker 1
-    for (let i = 0; i < 3; i++) {
-      const txn = await producer.transaction();
-      await txn.send({ topic, messages: [{ value: `dropped-${i}` }, { value: `dropped-${i}b` }] });
-      await txn.abort();
-    }
-    expect(t.broker.logs.partition(topic, 0)!.highWatermark).toBe(11n);
-    const consumer = kafka.consumer({ groupId: 'tail-group', maxWaitTimeInMs: 100 });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const seen: string[] = [];
-    // The fetch holding only aborted records and markers must move the position to the end.
-    let reachedEnd!: () => void;
-    const atEnd = new Promise<void>((resolve) => (reachedEnd = resolve));
-    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-      if (e.payload.lastOffset === '10') reachedEnd();
-    });
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
-    await atEnd;
-    const txn = await producer.transaction();
-    await txn.send({ topic, messages: [{ value: 'after' }] });
-    await txn.commit(); // 11, marker 12
-    await producer.disconnect();
-    const admin = kafka.admin();
-    await admin.connect();
-    let committed = '';
-    for (let i = 0; i < 100 && committed !== '12'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      committed = (await admin.fetchOffsets({ groupId: 'tail-group', topics: [topic] }))[0]!.partitions[0]!
-        .offset;
-    }
-    await consumer.disconnect();
-    await admin.disconnect();
-    expect(seen).toEqual(['kept', 'after']);
-    expect(committed).toBe('12');
-  });
-});
-
-describe('fencing and timeouts', () => {
-  it('a second producer with the same transactional id fences the first and aborts its transaction', async () => {
-    const topic = await newTopic();
-    const zombie = await transactional('fenced-id');
-    const zombieTxn = await zombie.transaction();
-    await zombieTxn.send({ topic, messages: [{ value: 'zombie' }] });
-
-    // KafkaJS asks for its producer id when the first transaction begins: that fences the zombie.
-    const successor = await transactional('fenced-id');
-    const txn = await successor.transaction();
-    await expect(zombieTxn.send({ topic, messages: [{ value: 'zombie-2' }] })).rejects.toThrow(/epoch/i);
-    await expect(zombieTxn.commit()).rejects.toThrow();
-    await txn.send({ topic, messages: [{ value: 'successor' }] });
-    await txn.commit();
-    expect((await consumeAll(kafka, topic, 1)).map((m) => m.value)).toEqual(['successor']);
-    expect((await endOffsets(topic))[0]!.high).toBe(String(t.broker.logs.partition(topic, 0)!.highWatermark));
-    await successor.disconnect();
-    await zombie.disconnect().catch(() => {});
-  });
-
-  it('aborts a transaction left open past its timeout', async () => {
-    const topic = await newTopic();
-    const idle = await transactional('idle-id', 1000);
-    const txn = await idle.transaction();
-    await txn.send({ topic, messages: [{ value: 'abandoned' }] });
-    const log = t.broker.logs.partition(topic, 0)!;
-    expect(log.lastStableOffset).toBe(0n);
-    for (let i = 0; i < 50 && log.lastStableOffset === 0n; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(log.lastStableOffset).toBe(log.highWatermark);
-    expect(t.broker.transactions.describe('idle-id')).toMatchObject({
-      state: 'CompleteAbort',
-      producerEpoch: 1,
-    });
-    await expect(txn.commit()).rejects.toThrow();
-    const after = await consumeAll(kafka, topic, 1, { readUncommitted: true });
-    expect(after.map((m) => m.value)).toEqual(['abandoned']);
-    const plain = kafka.producer();
-    await plain.connect();
-    await plain.send({ topic, messages: [{ value: 'later' }] });
-    await plain.disconnect();
-    expect((await consumeAll(kafka, topic, 1)).map((m) => m.value)).toEqual(['later']);
-    await idle.disconnect().catch(() => {});
-  });
-
-  it('refuses transactional writes outside an open transaction, with Kafka codes', async () => {
-    const topic = await newTopic();
-    const client = await RawClient.connect(t.broker.port);
-    const { producerId, producerEpoch } = await client.request(InitProducerId, 1, {
-      transactionalId: 'raw-txn',
-      transactionTimeoutMs: 60000,
-      producerId: -1n,
-      producerEpoch: -1,
-    });
-    const records = await encodeBatch({
-      records: [{ key: null, value: Buffer.from('x') }],
-      producerId,
-      producerEpoch,
-      baseSequence: 0,
-      attributes: 0x10,
-    });
-    const response = await client.request(Produce, 7, {
-      transactionalId: 'raw-txn',
-      acks: -1,
-      timeoutMs: 1000,
-      topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
-    });
-    expect(response.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
-    const tooLong = await client.request(InitProducerId, 1, {
-      transactionalId: 'raw-txn',
-      transactionTimeoutMs: 10_000_000,
-      producerId: -1n,
-      producerEpoch: -1,
-    });
-    expect(tooLong.errorCode).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
     client.close();
   });
 });

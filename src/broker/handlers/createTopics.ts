@@ -5,17 +5,20 @@ import { defineHandler } from './handler.js';
 /**
  * CreateTopics: each topic is created (or, with validate_only, checked) on its own; the answer
  * carries an error per topic. Creation is synchronous, so a client polling Metadata afterwards
- * finds the leaders at once. A name given twice in one request fails with INVALID_REQUEST.
+ * finds the leaders at once. A name given twice in one request fails with INVALID_REQUEST, and
+ * is answered once, as Kafka does.
  */
 export const createTopicsHandler = defineHandler(CreateTopics, (request, ctx) => {
   const counts = new Map<string, number>();
   for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
-  const topics = request.topics.map((t) => {
+  const answered = new Set<string>();
+  const once = request.topics.filter((t) => !answered.has(t.name) && answered.add(t.name));
+  const topics = once.map((t) => {
     if (counts.get(t.name)! > 1) {
       return {
         name: t.name,
         errorCode: ErrorCode.INVALID_REQUEST,
-        errorMessage: `Create topics request contains multiple entries for the topic ${t.name}`,
+        errorMessage: 'Duplicate topic name.',
       };
     }
     try {

@@ -18,7 +18,8 @@ export const ConfigSource = {
 
 /**
  * DescribeConfigs for topics (every topic config with its effective value and source, and the
- * chain of synonyms when asked) and for this broker (its static settings, read-only).
+ * chain of synonyms when asked) and for this broker (its static settings, read-only; an empty
+ * broker name means the cluster-wide dynamic defaults, none here).
  */
 export const describeConfigsHandler = defineHandler(DescribeConfigs, (request, ctx) => ({
   throttleTimeMs: 0,
@@ -51,6 +52,10 @@ export const describeConfigsHandler = defineHandler(DescribeConfigs, (request, c
             ErrorCode.INVALID_REQUEST,
             `Unexpected broker id, expected ${ctx.broker.nodeId} but received ${resource.resourceName}`,
           );
+        }
+        // An empty name asks for the cluster-wide dynamic defaults, of which there are none.
+        if (resource.resourceName === '') {
+          return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: [] };
         }
         const configs = Object.entries(ctx.broker.brokerConfigs)
           .filter(([name]) => wanted(name))
@@ -86,9 +91,9 @@ function topicEntry(
     ...(brokerValue !== undefined
       ? [{ name: def.broker, value: brokerValue, source: ConfigSource.STATIC_BROKER }]
       : []),
-    { name: def.broker, value: def.default, source: ConfigSource.DEFAULT },
+    ...(def.brokerUnset ? [] : [{ name: def.broker, value: def.default, source: ConfigSource.DEFAULT }]),
   ];
-  const effective = chain[0]!;
+  const effective = chain[0] ?? { name, value: def.default, source: ConfigSource.DEFAULT };
   return {
     name,
     value: effective.value,

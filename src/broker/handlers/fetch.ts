@@ -73,7 +73,8 @@ function readAll(request: FetchRequest, ctx: RequestContext) {
       } catch (err) {
         if (!(err instanceof KafkaError)) throw err;
         failed = true;
-        return { ...base, errorCode: err.code, records: EMPTY };
+        // Kafka answers an error without the partition's offsets (OFFSET_OUT_OF_RANGE included).
+        return { ...emptyPartition(p.partition, err.code, readCommitted), abortedTransactions: null };
       }
     }),
   }));

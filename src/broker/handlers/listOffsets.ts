@@ -12,6 +12,9 @@ const READ_COMMITTED = 1;
 /**
  * ListOffsets: -1 is the end (the last stable offset under read_committed, the high watermark
  * otherwise), -2 the log start, any other timestamp the first record at or after it (-1 if none).
+ * The other negative values are later versions' special timestamps (-3 max timestamp from v7,
+ * -4 and -5 for tiered storage from v8 and v9): Kafka answers them below those versions with
+ * UNSUPPORTED_VERSION, whatever the partition, and so does this broker, which serves v1-3.
  */
 export const listOffsetsHandler = defineHandler(ListOffsets, async (request, ctx) => ({
   throttleTimeMs: 0,
@@ -20,6 +23,9 @@ export const listOffsetsHandler = defineHandler(ListOffsets, async (request, ctx
       name: topic.name,
       partitions: await Promise.all(
         topic.partitions.map(async ({ partitionIndex, timestamp }): Promise<PartitionResponse> => {
+          if (timestamp < 0n && timestamp !== LATEST && timestamp !== EARLIEST) {
+            return { partitionIndex, errorCode: ErrorCode.UNSUPPORTED_VERSION, timestamp: -1n, offset: -1n };
+          }
           const log = ctx.broker.logs.partition(topic.name, partitionIndex);
           if (!log) {
             return {
@@ -41,9 +47,6 @@ export const listOffsetsHandler = defineHandler(ListOffsets, async (request, ctx
             );
           }
           if (timestamp === EARLIEST) return answer(log.logStartOffset);
-          if (timestamp < 0n) {
-            return { partitionIndex, errorCode: ErrorCode.INVALID_REQUEST, timestamp: -1n, offset: -1n };
-          }
           const found = await log.offsetForTimestamp(Number(timestamp));
           if (!found) return answer(-1n);
           const limit = request.isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark;

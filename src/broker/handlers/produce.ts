@@ -14,8 +14,10 @@ type PartitionResponse = ResponseOf<typeof Produce>['responses'][number]['partit
  * (a retry is answered with the original offsets); transactional ones must belong to the
  * producer's open transaction. Batches of one request are validated concurrently (gzip is inflated off the
  * event loop) and appended in request order. acks=0 appends and answers nothing; with one node,
- * acks=1 and acks=-1 both answer once the batch is written, except that acks=-1 honours
- * min.insync.replicas, which one broker can only satisfy at 1.
+ * acks=1 and acks=-1 both answer once the batch is written. min.insync.replicas is capped at the
+ * replication factor, 1 here, as Kafka 4 does with eligible leader replicas on (KIP-966), so a
+ * topic set to 2 still takes acks=-1. Unknown topics are refused: like Kafka, Produce never
+ * creates a topic (Metadata does, when auto-creation is on).
  */
 export const produceHandler = defineHandler(Produce, async (request, ctx) => {
   const { acks } = request;
@@ -27,7 +29,7 @@ export const produceHandler = defineHandler(Produce, async (request, ctx) => {
         topic.partitionData.map((p) =>
           invalidAcks
             ? failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS)
-            : produceToPartition(topic.name, p.index, p.records, acks, request.transactionalId, ctx),
+            : produceToPartition(topic.name, p.index, p.records, request.transactionalId, ctx),
         ),
       ),
     })),
@@ -44,7 +46,6 @@ async function produceToPartition(
   topicName: string,
   index: number,
   records: Buffer | null,
-  acks: number,
   transactionalId: string | null,
   ctx: RequestContext,
 ): Promise<PartitionResponse> {
@@ -54,12 +55,6 @@ async function produceToPartition(
     if (!log) return failure(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     if (records === null) throw new KafkaError(ErrorCode.INVALID_RECORD, 'null record data');
     const config = ctx.broker.logs.get(topicName)!.config;
-    if (acks === -1 && config.minInsyncReplicas > 1) {
-      throw new KafkaError(
-        ErrorCode.NOT_ENOUGH_REPLICAS,
-        `min.insync.replicas is ${config.minInsyncReplicas}, only 1 replica exists`,
-      );
-    }
     const header = await validateBatch(records, { requireKeys: config.compact });
     // The partition may have been deleted while the batch was being validated.
     if (ctx.broker.logs.partition(topicName, index) !== log)
@@ -93,10 +88,5 @@ async function produceToPartition(
 }
 
 function partitionFor(topicName: string, index: number, ctx: RequestContext): PartitionLog | undefined {
-  const { logs, autoCreateTopics } = ctx.broker;
-  let topic = logs.get(topicName);
-  // Throws INVALID_TOPIC_EXCEPTION for a name that cannot be a topic.
-  if (!topic && autoCreateTopics)
-    topic = logs.create({ name: topicName, numPartitions: -1, replicationFactor: -1 });
-  return topic?.partitions[index];
+  return ctx.broker.logs.get(topicName)?.partitions[index];
 }

@@ -16,6 +16,11 @@ interface ConfigDef {
   readonly check?: (value: string) => string | undefined;
   /** Accepted and described, but with a single node it changes nothing. */
   readonly inert?: boolean;
+  /**
+   * The broker config has no default of its own (Kafka derives it from another one, e.g.
+   * log.retention.ms from log.retention.hours), so DescribeConfigs lists no default synonym.
+   */
+  readonly brokerUnset?: boolean;
 }
 
 const LONG_MAX = '9223372036854775807';
@@ -89,15 +94,10 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDef>> = {
     check: atLeast(1),
   },
   'max.message.bytes': { kind: 'int', default: '1048588', broker: 'message.max.bytes', check: atLeast(0) },
-  'message.downconversion.enable': {
-    kind: 'boolean',
-    default: 'true',
-    broker: 'log.message.downconversion.enable',
-    inert: true,
-  },
   'message.timestamp.after.max.ms': {
     kind: 'long',
-    default: LONG_MAX,
+    // Kafka 4.0 lowered it from Long.MAX_VALUE to one hour: records stamped later are refused.
+    default: '3600000',
     broker: 'log.message.timestamp.after.max.ms',
     check: atLeast(0),
   },
@@ -128,7 +128,13 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDef>> = {
   'min.insync.replicas': { kind: 'int', default: '1', broker: 'min.insync.replicas', check: atLeast(1) },
   preallocate: { kind: 'boolean', default: 'false', broker: 'log.preallocate', inert: true },
   'retention.bytes': { kind: 'long', default: '-1', broker: 'log.retention.bytes' },
-  'retention.ms': { kind: 'long', default: '604800000', broker: 'log.retention.ms', check: atLeast(-1) },
+  'retention.ms': {
+    kind: 'long',
+    default: '604800000',
+    broker: 'log.retention.ms',
+    check: atLeast(-1),
+    brokerUnset: true,
+  },
   'segment.bytes': { kind: 'int', default: '1073741824', broker: 'log.segment.bytes', check: atLeast(14) },
   'segment.index.bytes': {
     kind: 'int',
@@ -137,7 +143,13 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDef>> = {
     inert: true,
   },
   'segment.jitter.ms': { kind: 'long', default: '0', broker: 'log.roll.jitter.ms', inert: true },
-  'segment.ms': { kind: 'long', default: '604800000', broker: 'log.roll.ms', check: atLeast(1) },
+  'segment.ms': {
+    kind: 'long',
+    default: '604800000',
+    broker: 'log.roll.ms',
+    check: atLeast(1),
+    brokerUnset: true,
+  },
   'unclean.leader.election.enable': {
     kind: 'boolean',
     default: 'false',

@@ -30,10 +30,14 @@ const records = [
   { key: Buffer.from('k3'), value: Buffer.alloc(300, 1), timestamp: 2000 },
 ];
 
-async function expectInvalid(batch: Buffer, rules = { requireKeys: false }) {
+async function expectInvalid(
+  batch: Buffer,
+  rules = { requireKeys: false },
+  code: number = ErrorCode.INVALID_RECORD,
+) {
   const error = await validateBatch(batch, rules).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(KafkaError);
-  expect((error as KafkaError).code).toBe(ErrorCode.INVALID_RECORD);
+  expect((error as KafkaError).code).toBe(code);
   return (error as KafkaError).message;
 }
 
@@ -67,11 +71,11 @@ describe('record batches', () => {
     expect(hasValidCrc(batch)).toBe(true);
   });
 
-  it('refuses corrupt or malformed batches with INVALID_RECORD', async () => {
+  it('refuses malformed batches with INVALID_RECORD, and a CRC mismatch with CORRUPT_MESSAGE as Kafka does', async () => {
     const good = await encodeBatch({ records });
     const flipped = Buffer.from(good);
     flipped[good.length - 1]! ^= 1;
-    expect(await expectInvalid(flipped)).toMatch(/CRC/);
+    expect(await expectInvalid(flipped, { requireKeys: false }, ErrorCode.CORRUPT_MESSAGE)).toMatch(/CRC/);
 
     const twoBatches = Buffer.concat([good, good]);
     expect(await expectInvalid(twoBatches)).toMatch(/exactly one record batch/);

@@ -18,8 +18,9 @@ export interface BatchRules {
 
 /**
  * Validates the record data of one partition in a Produce request, as Kafka's LogValidator does.
- * Produce v3+ carries exactly one v2 batch per partition. Failures are INVALID_RECORD (87), not
- * CORRUPT_MESSAGE (2): clients retry 2, so an idempotent producer would resend a bad batch forever.
+ * Produce v3+ carries exactly one v2 batch per partition. Failures are INVALID_RECORD (87), except
+ * a CRC mismatch, which Kafka answers with CORRUPT_MESSAGE (2) like any corrupt frame: the batch
+ * was damaged on the way, and a retry may get through (clients do retry 2).
  */
 export async function validateBatch(records: Buffer, rules: BatchRules): Promise<BatchHeader> {
   const invalid = (why: string) => new KafkaError(ErrorCode.INVALID_RECORD, why);
@@ -33,7 +34,9 @@ export async function validateBatch(records: Buffer, rules: BatchRules): Promise
         : `batch length ${header.size} exceeds the ${records.length} bytes sent`,
     );
   }
-  if (computeBatchCrc(records) !== header.crc) throw invalid('record batch CRC mismatch');
+  if (computeBatchCrc(records) !== header.crc) {
+    throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, 'record batch CRC mismatch');
+  }
   if (isControl(header.attributes)) throw invalid('clients may not produce control batches');
   if (header.recordCount <= 0 || header.recordCount !== header.lastOffsetDelta + 1) {
     throw invalid(
