@@ -112,6 +112,10 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     // KafkaJS's errors and warnings (most are retried) reach the log as warnings.
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(logger),
+    // A lost broker's partitions get new leaders within seconds to tens of seconds (its session
+    // expires, the controller elects): ten retries back off for up to about two minutes, as
+    // Kafka's own producer waits (delivery.timeout.ms), where KafkaJS's five give up in ten seconds.
+    retry: { retries: 10 },
     ...options.kafka,
   });
   const admin = kafka.admin();

@@ -65,6 +65,8 @@ interface TaskEntry {
   task?: StreamTask;
   producer?: Producer;
   ready: Promise<void>;
+  /** Opened again after a failed transaction: it reads from the committed offsets once it runs. */
+  revived: boolean;
 }
 
 export class ProcessorRunner {
@@ -73,7 +75,6 @@ export class ProcessorRunner {
   private readonly tasks = new Map<number, TaskEntry>();
   private assignment: number[] = [];
   private stopped = false;
-  private joined = false;
   /** In the group: between a join and the next crash of the consumer. */
   private member = false;
   private restarts = 0;
@@ -117,12 +118,9 @@ export class ProcessorRunner {
     return this.assignment;
   }
 
-  /** Whether every assigned task has restored its stores and is processing. */
+  /** Whether it is in its group and every assigned task has restored its stores and is processing. */
   get ready(): boolean {
-    return (
-      this.consumer !== undefined &&
-      [...this.tasks.values()].every((e) => e.task?.taskState === TaskState.Running)
-    );
+    return this.member && [...this.tasks.values()].every((e) => e.task?.taskState === TaskState.Running);
   }
 
   async start(): Promise<void> {
@@ -163,7 +161,6 @@ export class ProcessorRunner {
       const partitions = new Set<number>();
       for (const topic of spec.inputs)
         for (const p of payload.memberAssignment[topic] ?? []) partitions.add(p);
-      this.joined = true;
       this.member = true;
       this.restarts = 0;
       void this.onAssignment([...partitions].sort((a, b) => a - b));
@@ -240,7 +237,7 @@ export class ProcessorRunner {
   }
 
   private createTask(partition: number, { seekToCommitted = false } = {}): void {
-    const entry = {} as TaskEntry;
+    const entry = { revived: seekToCommitted } as TaskEntry;
     entry.ready = (async () => {
       const { kafka, spec, guarantee, applicationId } = this.options;
       const resources = await this.options.openTask(partition);
@@ -317,8 +314,10 @@ export class ProcessorRunner {
   }: EachBatchPayload): Promise<void> {
     const entry = this.tasks.get(batch.partition);
     if (!entry?.task || entry.task.taskState !== TaskState.Running) {
-      // Not restored yet: read this batch again once the task runs.
+      // Not restored yet: read this batch again once the task runs (a revived task seeks to the
+      // committed offsets itself, which a batch fetched before it must not move).
       this.pause(batch.partition, batch.topic);
+      if (entry?.revived) return;
       this.consumer?.seek({
         topic: batch.topic,
         partition: batch.partition,
@@ -335,6 +334,8 @@ export class ProcessorRunner {
       try {
         result = await entry.task.process(batch.topic, chunk);
       } catch (err) {
+        // Closed (and maybe opened again) while this chunk waited: whoever closed it repositions it.
+        if (this.tasks.get(batch.partition) !== entry) return;
         const where = { err, topic: batch.topic, partition: batch.partition };
         if (isFenced(err)) {
           // Another instance owns the partition: give the task up and rejoin the group (a

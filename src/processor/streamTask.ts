@@ -275,9 +275,15 @@ export class StreamTask {
     return store;
   }
 
+  /**
+   * Stops taking work, lets the chunk under way finish (work queued after it fails before it
+   * starts: a task is closed between transactions, never in the middle of one), then closes
+   * the stores.
+   */
   async close(): Promise<void> {
     if (this.state === TaskState.Closed) return;
     this.transitionTo(TaskState.Closed);
+    await this.queue;
     for (const store of this.stores.values()) {
       store.transaction.abort();
       await store.transaction.store.close();

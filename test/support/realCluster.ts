@@ -17,8 +17,14 @@ export async function realCluster(options: KafkaNodesOptions = {}): Promise<Real
     await nodes.stop();
     throw err;
   });
+  // Patient enough to outlast a lost broker's leader elections, as kes app's own clients are.
   const kafka = (clientId: string) =>
-    new Kafka({ clientId, brokers: nodes.bootstrap.split(','), logLevel: logLevel.NOTHING });
+    new Kafka({
+      clientId,
+      brokers: nodes.bootstrap.split(','),
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 10 },
+    });
   const stop = async () => {
     await registry.kill('SIGTERM');
     await nodes.stop();
