@@ -206,8 +206,10 @@ export function compatibilityConformance(target: RegistryTarget): void {
           schema: record([{ name: 'b', type: 'int', default: 0 }]),
         });
         expectError(removesA, 409);
-        const own = await call(target, 'GET', `/config/${subject}?defaultToGlobal=true`);
-        expect(own.body).toEqual({ compatibilityLevel: 'FORWARD' });
+        const fallback = await call(target, 'GET', `/config/${subject}?defaultToGlobal=true`);
+        expect(fallback.body).toEqual({ compatibilityLevel: 'FORWARD' });
+        const own = await call(target, 'GET', `/config/${subject}`);
+        expect(own.status).toBe(expectedOn(target, 404, { apicurio: ['subjectLevelFallsBack', 200] }));
       } finally {
         await call(target, 'PUT', '/config', { compatibility: before });
       }

@@ -41,18 +41,19 @@ export const DIFFERENCES = {
       'other than its `compatibility` option',
   },
   invalidVersion: {
-    endpoint: 'GET /subjects/{subject}/versions/0',
+    endpoint: 'GET /subjects/{subject}/versions/0, DELETE /subjects/{subject}/versions/abc',
     confluent: `422, error_code 42202: a version is an integer in [1, 2^31-1], "latest" or -1 (${API})`,
     kes: '422, error_code 42202',
     apicurio: '404, error_code 40402',
     outcome: 'Apicurio deviates; kes kept',
   },
-  notSoftDeletedStatus: {
+  deleteConflictStatus: {
     endpoint:
-      'DELETE /subjects/{subject}?permanent=true, DELETE /subjects/{subject}/versions/{v}?permanent=true, not soft-deleted first',
-    confluent: `404 with error_code 40405 (subject) or 40407 (version): an error's HTTP status is the first three digits of its code (${API}, "Errors")`,
-    kes: '404, error_code 40405 / 40407',
-    apicurio: '409, error_code 40405 / 40407',
+      'DELETE /subjects/{subject}?permanent=true and DELETE /subjects/{subject}/versions/{v}[?permanent=true] ' +
+      'refused: not soft-deleted first (40405, 40407), or soft-deleted already (40406)',
+    confluent: `HTTP 404: an error's HTTP status is the first three digits of its code (${API}, "Errors")`,
+    kes: '404',
+    apicurio: '409, with the same error_code',
     outcome: 'Apicurio deviates (status only); kes kept',
   },
   verboseMessages: {
@@ -91,6 +92,36 @@ export const DIFFERENCES = {
     kes: '`application/vnd.schemaregistry.v1+json` whatever was asked',
     apicurio: 'the type asked for',
     outcome: "fixed in kes: the answer's type is negotiated from Accept",
+  },
+  octetStreamBody: {
+    endpoint: 'POST /subjects/{subject}/versions with `Content-Type: application/octet-stream`',
+    confluent: `read as JSON: "application/json, and application/octet-stream ... are only supported for compatibility and ease of use" (${API}, "Content Types")`,
+    kes: 'read as JSON',
+    apicurio: '415 Unsupported Media Type',
+    outcome: 'Apicurio deviates; kes kept',
+  },
+  errorType: {
+    endpoint: 'Any error, asked for with `Accept: application/vnd.schemaregistry.v1+json`',
+    confluent: `\`application/vnd.schemaregistry.v1+json\` (${API}, "Errors": its example answer has that type)`,
+    kes: '`application/vnd.schemaregistry.v1+json`',
+    apicurio: '`application/json`',
+    outcome: 'Apicurio deviates; kes kept',
+  },
+  deletedSubjectVersion: {
+    endpoint: 'GET /subjects/{subject}/versions/{v}?deleted=true of a soft-deleted subject',
+    confluent: `the version: \`deleted=true\` includes soft-deleted schemas (${API}, "GET /subjects/(string: subject)/versions/(versionId: version)")`,
+    kes: 'the version',
+    apicurio: '404, error_code 40401',
+    outcome: 'Apicurio deviates; kes kept',
+  },
+  lookupDeletedSubject: {
+    endpoint: 'POST /subjects/{subject} (lookup) of a soft-deleted subject',
+    confluent:
+      `404, error_code 40401 "subject not found" (${API}), as GET /subjects/{subject}/versions of that subject ` +
+      'answers on both registries',
+    kes: '404, error_code 40401',
+    apicurio: '404, error_code 40403 (schema not found)',
+    outcome: 'Apicurio deviates; kes kept',
   },
   softDeleteKeepsLevel: {
     endpoint: 'DELETE /subjects/{subject}, then GET /config/{subject}',

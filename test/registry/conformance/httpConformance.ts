@@ -22,8 +22,10 @@ export function httpConformance(target: RegistryTarget): void {
         { schema: record([{ name: 'a', type: 'string' }]) },
         { 'content-type': type, accept: REGISTRY_TYPE },
       );
-      expect(answer.status, answer.text).toBe(200);
-      expect(answer.contentType).toBe(REGISTRY_TYPE);
+      const octetStream = type === 'application/octet-stream';
+      expect(answer.status, answer.text).toBe(
+        expectedOn<number>(target, 200, octetStream ? { apicurio: ['octetStreamBody', 415] } : {}),
+      );
     });
 
     it.each([
@@ -49,7 +51,9 @@ export function httpConformance(target: RegistryTarget): void {
     it('answers errors as JSON of the negotiated type', async () => {
       const answer = await call(target, 'GET', `/subjects/${fresh('none')}/versions`);
       expect(answer.status).toBe(404);
-      expect(answer.contentType).toBe(REGISTRY_TYPE);
+      expect(answer.contentType).toBe(
+        expectedOn(target, REGISTRY_TYPE, { apicurio: ['errorType', 'application/json'] }),
+      );
       expect(answer.body).toMatchObject({ error_code: 40401 });
     });
   });
