@@ -208,8 +208,17 @@ export function compatibilityConformance(target: RegistryTarget): void {
         expectError(removesA, 409);
         const fallback = await call(target, 'GET', `/config/${subject}?defaultToGlobal=true`);
         expect(fallback.body).toEqual({ compatibilityLevel: 'FORWARD' });
+        // Apicurio answers NONE here, not the global FORWARD it applied above.
         const own = await call(target, 'GET', `/config/${subject}`);
-        expect(own.status).toBe(expectedOn(target, 404, { apicurio: ['subjectLevelFallsBack', 200] }));
+        expect({ status: own.status, ...(own.body as object) }).toMatchObject(
+          expectedOn<object>(
+            target,
+            { status: 404, error_code: 40408 },
+            {
+              apicurio: ['subjectLevelFallsBack', { status: 200, compatibilityLevel: 'NONE' }],
+            },
+          ),
+        );
       } finally {
         await call(target, 'PUT', '/config', { compatibility: before });
       }
@@ -244,6 +253,36 @@ export function compatibilityConformance(target: RegistryTarget): void {
       });
       const after = await call(target, 'GET', `/config/${subject}`);
       expect(after.status).toBe(expectedOn(target, 404, { apicurio: ['subjectLevelFallsBack', 200] }));
+    });
+
+    it('answers 404 for the level of a subject that does not exist, the global one with defaultToGlobal', async () => {
+      const missing = fresh('config-missing');
+      expect((await call(target, 'GET', `/config/${missing}`)).status).toBe(404);
+      const global = (await call(target, 'GET', '/config')).body;
+      const fallback = await call(target, 'GET', `/config/${missing}?defaultToGlobal=true`);
+      expect({ status: fallback.status, body: fallback.body }).toMatchObject(
+        expectedOn<object>(
+          target,
+          { status: 200, body: global as object },
+          {
+            apicurio: ['configOfMissingSubject', { status: 404, body: { error_code: 40401 } }],
+          },
+        ),
+      );
+    });
+
+    it("reads a level in any case, as Confluent's registry does", async () => {
+      const subject = fresh('lower-case');
+      const set = await call(target, 'PUT', `/config/${subject}`, { compatibility: 'full' });
+      expect({ status: set.status, body: set.body }).toMatchObject(
+        expectedOn<object>(
+          target,
+          { status: 200, body: { compatibility: 'FULL' } },
+          {
+            apicurio: ['levelCase', { status: 422, body: { error_code: 42203 } }],
+          },
+        ),
+      );
     });
 
     it('refuses an unknown level with 42203', async () => {

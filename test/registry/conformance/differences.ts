@@ -40,6 +40,22 @@ export const DIFFERENCES = {
       "Apicurio deviates; kes kept. @kafkajs/confluent-schema-registry's register() throws when this answers a level " +
       'other than its `compatibility` option',
   },
+  configOfMissingSubject: {
+    endpoint: 'GET /config/{subject}?defaultToGlobal=true of a subject that does not exist',
+    confluent: `the global level: \`defaultToGlobal\` is "Whether to return the global compatibility level if subject compatibility level not found" (${API})`,
+    kes: 'the global level',
+    apicurio: '404, error_code 40401',
+    outcome: 'Apicurio deviates; kes kept',
+  },
+  levelCase: {
+    endpoint: 'PUT /config/{subject} with `{"compatibility": "full"}`',
+    confluent:
+      "not documented: the reference lists the levels in capitals; Confluent's registry upper-cases what it is " +
+      'given (`CompatibilityLevel.forName`)',
+    kes: '`{"compatibility":"FULL"}`',
+    apicurio: '422, error_code 42203',
+    outcome: "not decided by the documentation; kes follows Confluent's registry",
+  },
   invalidVersion: {
     endpoint: 'GET /subjects/{subject}/versions/0, DELETE /subjects/{subject}/versions/abc',
     confluent: `422, error_code 42202: a version is an integer in [1, 2^31-1], "latest" or -1 (${API})`,
@@ -129,6 +145,15 @@ export const DIFFERENCES = {
     kes: '404: the level went with the subject',
     apicurio: "the subject's level is still there",
     outcome: 'Apicurio deviates; kes kept',
+  },
+  references: {
+    endpoint:
+      'POST /subjects/{subject}/versions with `references`, GET /subjects/{subject}/versions/{v}/referencedby',
+    confluent: `supported: \`references\` name other subjects' versions (${API}, "POST /subjects/(string: subject)/versions")`,
+    kes: '422, error_code 42201: references are not supported',
+    apicurio: 'supported',
+    outcome:
+      'kes deviates: references are not implemented (README, "Not supported"); kes\'s schemas are self-contained',
   },
   highestIdKept: {
     endpoint: 'DELETE /subjects/{subject}?permanent=true when the subject holds the highest schema id issued',

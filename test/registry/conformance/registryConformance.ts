@@ -1,3 +1,4 @@
+import { clientConformance } from './clientConformance.js';
 import { compatibilityConformance } from './compatibilityConformance.js';
 import { deletesConformance } from './deletesConformance.js';
 import { httpConformance } from './httpConformance.js';
@@ -16,4 +17,5 @@ export function registryConformance(target: RegistryTarget): void {
   httpConformance(target);
   compatibilityConformance(target);
   deletesConformance(target);
+  clientConformance(target);
 }
