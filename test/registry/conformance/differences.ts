@@ -35,7 +35,8 @@ export const DIFFERENCES = {
       `404: the global level is returned only with \`defaultToGlobal=true\` (${API}, "GET /config/(string: subject)"); ` +
       "the code is 40408 in Confluent's registry",
     kes: '404, error_code 40408',
-    apicurio: '200 with a level (not even the global one: `NONE` while the global level is BACKWARD)',
+    apicurio:
+      '200 `{"compatibilityLevel":"NONE"}`, whatever the global level (with `defaultToGlobal=true`, the global level)',
     outcome:
       "Apicurio deviates; kes kept. @kafkajs/confluent-schema-registry's register() throws when this answers a level " +
       'other than its `compatibility` option',
@@ -67,7 +68,7 @@ export const DIFFERENCES = {
     endpoint:
       'DELETE /subjects/{subject}?permanent=true and DELETE /subjects/{subject}/versions/{v}[?permanent=true] ' +
       'refused: not soft-deleted first (40405, 40407), or soft-deleted already (40406)',
-    confluent: `HTTP 404: an error's HTTP status is the first three digits of its code (${API}, "Errors")`,
+    confluent: `HTTP 404: the reference lists the 404xx codes under status 404 (${API})`,
     kes: '404',
     apicurio: '409, with the same error_code',
     outcome: 'Apicurio deviates (status only); kes kept',
@@ -143,7 +144,7 @@ export const DIFFERENCES = {
     endpoint: 'DELETE /subjects/{subject}, then GET /config/{subject}',
     confluent: `the delete removes "the specified subject and its associated compatibility level if registered" (${API})`,
     kes: '404: the level went with the subject',
-    apicurio: "the subject's level is still there",
+    apicurio: "the subject's level is still there (200 with it)",
     outcome: 'Apicurio deviates; kes kept',
   },
   references: {
