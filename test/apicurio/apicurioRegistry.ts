@@ -86,7 +86,7 @@ export async function startApicurio(
     fs.rmSync(dir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}/apis/ccompat/v7`;
-  const deadline = started + (options.startTimeoutMs ?? 120_000);
+  const deadline = started + (options.startTimeoutMs ?? 90_000);
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       const output = fs.readFileSync(logFile, 'utf8').slice(-4000);

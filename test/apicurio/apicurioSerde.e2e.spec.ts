@@ -29,7 +29,7 @@ beforeAll(async () => {
   broker = await startTestBroker({ autoCreateTopics: false });
   await applyTestTopology(broker.kafka('kes-test-topology'));
   serde = new Serde({ registry: new SchemaRegistry({ host: apicurio.url }) });
-});
+}, 600_000); // long enough to fetch Apicurio first where `npm run apicurio:fetch` has not
 afterAll(async () => {
   await app?.stop();
   await apicurio?.stop();

@@ -8,9 +8,10 @@ import { registryConformance } from './registryConformance.js';
 
 let apicurio: ApicurioRegistry;
 
+// Long enough to fetch Apicurio first where `npm run apicurio:fetch` has not (a 150 MB download).
 beforeAll(async () => {
   apicurio = await startApicurio();
-});
+}, 600_000);
 afterAll(async () => {
   await apicurio?.stop();
 });
