@@ -4,7 +4,7 @@ import { errors, RegistryError } from '../errors.js';
 import type { RegistryService } from '../registryService.js';
 import { compatibilityRoutes } from './compatibilityRoutes.js';
 import { configRoutes } from './configRoutes.js';
-import { registerContentTypes, RESPONSE_TYPE } from './contentTypes.js';
+import { registerContentTypes, responseType } from './contentTypes.js';
 import { schemaRoutes } from './schemaRoutes.js';
 import { subjectRoutes } from './subjectRoutes.js';
 
@@ -22,8 +22,8 @@ export function buildRegistryApp(service: RegistryService, logger: Logger): Fast
   }) as unknown as FastifyInstance;
   registerContentTypes(app);
 
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('content-type', RESPONSE_TYPE);
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('content-type', responseType(request.headers.accept));
     return payload;
   });
   // Answers are JSON whatever their shape (an id, a list, a schema's own text).

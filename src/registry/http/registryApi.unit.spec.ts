@@ -133,6 +133,25 @@ describe('HTTP details', () => {
     expect(answer.status).toBe(200);
   });
 
+  it.each([
+    [undefined, 'application/vnd.schemaregistry.v1+json'],
+    ['*/*', 'application/vnd.schemaregistry.v1+json'],
+    ['application/json', 'application/json'],
+    ['application/*', 'application/vnd.schemaregistry.v1+json'],
+    ['application/vnd.schemaregistry+json', 'application/vnd.schemaregistry+json'],
+    ['application/json, application/vnd.schemaregistry+json; q=0.1', 'application/json'],
+    [
+      'application/json; q=0.5, application/vnd.schemaregistry+json; q=0.5',
+      'application/vnd.schemaregistry+json',
+    ],
+    ['text/html', 'application/vnd.schemaregistry.v1+json'],
+  ])('negotiates the answer type from Accept: %s gets %s', async (accept, type) => {
+    const answer = await t.call('GET', '/subjects', undefined, accept === undefined ? {} : { accept });
+    expect(answer.contentType).toBe(type);
+    const missing = await t.call('GET', '/schemas/ids/9', undefined, accept === undefined ? {} : { accept });
+    expect(missing.contentType).toBe(type);
+  });
+
   it('URL-decodes subjects', async () => {
     for (const subject of ['Avro:ThirdLevel', 'with/slash', 'with space', 'ünïcode-€']) {
       await register(subject, v1);
