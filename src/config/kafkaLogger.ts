@@ -10,7 +10,10 @@ export function kafkaLogCreator(logger: Logger): logCreator {
   return () =>
     ({ level, log }) => {
       const { message, ...fields } = log;
-      if (level === logLevel.ERROR || level === logLevel.WARN) child.warn(fields, message);
+      // KafkaJS warns of bounded retries on every idempotent producer; kes bounds them on purpose
+      // (a transaction that gives up is aborted and its task starts again).
+      if (message.startsWith('Limiting retries for the idempotent producer')) child.debug(fields, message);
+      else if (level === logLevel.ERROR || level === logLevel.WARN) child.warn(fields, message);
       else if (level === logLevel.INFO) child.debug(fields, message);
       else child.trace(fields, message);
     };

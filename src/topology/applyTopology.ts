@@ -15,6 +15,8 @@ export interface ApplyOptions {
   readonly allowPartitionIncrease?: boolean;
   /** Plan only. */
   readonly dryRun?: boolean;
+  /** How long new topics may take to have leaders. Default 60 s. */
+  readonly leaderTimeoutMs?: number;
 }
 
 export interface TopologyPlan {
@@ -113,6 +115,31 @@ function sameConfigs(
   return normalise(actual) === normalise(declared);
 }
 
+/**
+ * Waits until every partition of the topics has a leader. Kafka answers CreateTopics before the
+ * new partitions serve: for a moment metadata says UNKNOWN_TOPIC_OR_PARTITION or
+ * LEADER_NOT_AVAILABLE, and KafkaJS's own wait (`waitForLeaders`) gives up on the first.
+ */
+async function untilLed(admin: Admin, topics: readonly string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let waiting: string;
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const leaderless = metadata.topics.filter((t) => t.partitions.some((p) => p.leader < 0));
+      if (leaderless.length === 0) return;
+      waiting = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
+    } catch (err) {
+      const { retriable, message } = err as { retriable?: boolean; message: string };
+      if (retriable === false) throw err;
+      waiting = message;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`created topics not served within ${timeoutMs} ms: ${waiting}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Plans, then (unless refused or a dry run) carries out the plan. Returns the plan. */
 export async function applyTopology(
   admin: Admin,
@@ -123,7 +150,7 @@ export async function applyTopology(
   if (options.dryRun || plan.refused.length > 0) return plan;
   if (plan.create.length > 0) {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: plan.create.map((c) => ({
         topic: c.topic,
         numPartitions: c.partitions,
@@ -131,6 +158,11 @@ export async function applyTopology(
         configEntries: Object.entries(c.configs).map(([name, value]) => ({ name, value })),
       })),
     });
+    await untilLed(
+      admin,
+      plan.create.map((c) => c.topic),
+      options.leaderTimeoutMs ?? 60_000,
+    );
   }
   if (plan.addPartitions.length > 0) {
     await admin.createPartitions({

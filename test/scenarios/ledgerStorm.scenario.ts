@@ -14,6 +14,7 @@ import type { ViewEvent } from '../../src/views/viewEvent.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
 import { KesClient } from '../support/kesClient.js';
 import { pool } from '../support/pool.js';
+import { sendPatiently } from '../support/sendPatiently.js';
 import { replayView } from '../support/replayView.js';
 import { tempDir } from '../support/tempDir.js';
 import type { TestCluster } from '../support/testCluster.js';
@@ -205,13 +206,17 @@ export function ledgerStormScenario(
       batch.push(r);
       byTopic.set(r.topic, batch);
     }
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, rs]) => ({
-        topic,
-        messages: rs.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
-      })),
-    });
+    await sendPatiently(
+      producer,
+      {
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, rs]) => ({
+          topic,
+          messages: rs.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
+        })),
+      },
+      { onRetry: (err) => console.log(JSON.stringify({ resending: ops.length, after: err.message })) },
+    );
   }
 
   describe(`the bank ledger: ${size.accounts} accounts, ${size.operations} operations, three instances, one killed`, () => {

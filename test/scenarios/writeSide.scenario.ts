@@ -13,6 +13,7 @@ import { spawnApp } from '../support/appProcess.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { readTopic } from '../support/readTopic.js';
 import type { ScriptProcess } from '../support/spawnScript.js';
+import { sendPatiently } from '../support/sendPatiently.js';
 import { tempDir } from '../support/tempDir.js';
 import { brokerOutage } from './brokerOutage.js';
 
@@ -100,7 +101,7 @@ export function writeSideScenario(startCluster: () => Promise<TestCluster>): voi
         const prepared = await Promise.all(all.slice(at, at + 500).map((c) => sender.prepare(c)));
         const byTopic = new Map<string, typeof prepared>();
         for (const p of prepared) byTopic.set(p.record.topic, [...(byTopic.get(p.record.topic) ?? []), p]);
-        await producer.sendBatch({
+        await sendPatiently(producer, {
           acks: -1,
           topicMessages: [...byTopic].map(([topic, list]) => ({
             topic,
