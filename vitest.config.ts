@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // embedded broker), *.e2e.spec.ts (whole processes, end to end, under test/).
 export default defineConfig({
   test: {
+    // Every test file's worker gets kes's KafkaJS fixes before the test file loads KafkaJS, as the
+    // CLI does (src/kafka/kafkaJsFixes.ts); the projects inherit it (extends: true).
+    setupFiles: ['src/kafka/kafkaJsFixes.ts'],
     projects: [
       {
         extends: true,

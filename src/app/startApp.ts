@@ -1,3 +1,5 @@
+// First: KafkaJS must be loaded after kes's fixes to it are in place.
+import { assertKafkaJsFixes } from '../kafka/kafkaJsFixes.js';
 import { hostname } from 'node:os';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
@@ -106,6 +108,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
   const topology = options.topology ?? application.topology;
   const views = application.views;
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
+  assertKafkaJsFixes();
   const kafka = new Kafka({
     clientId: `kes-${instanceId}`,
     brokers: [...options.brokers],

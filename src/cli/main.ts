@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First, before anything loads KafkaJS: kes's fixes to it (src/kafka/kafkaJsFixes.ts).
+import '../kafka/kafkaJsFixes.js';
 import { Command } from 'commander';
 import { appCommand } from './appCommand.js';
 import { brokerCommand } from './brokerCommand.js';

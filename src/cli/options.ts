@@ -1,3 +1,5 @@
+// First: KafkaJS must be loaded after kes's fixes to it are in place.
+import { assertKafkaJsFixes } from '../kafka/kafkaJsFixes.js';
 import { Kafka, logLevel } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
@@ -71,6 +73,7 @@ export function httpFromEnv(overrides: { port?: number; host?: string; advertise
 
 /** A KafkaJS client for a CLI command: the brokers given, security from the environment, quiet. */
 export function cliKafka(clientId: string, brokers: string): Kafka {
+  assertKafkaJsFixes();
   return new Kafka({
     clientId,
     brokers: brokerList(brokers),

@@ -1,3 +1,5 @@
+// First: KafkaJS must be loaded after kes's fixes to it are in place.
+import '../kafka/kafkaJsFixes.js';
 import { type logCreator, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 

@@ -1,3 +1,5 @@
+// First: KafkaJS must be loaded after kes's fixes to it are in place.
+import '../kafka/kafkaJsFixes.js';
 import kafkajs, { type PartitionAssigner } from 'kafkajs';
 import { assignPartitions } from './assignPartitions.js';
 

@@ -1,3 +1,5 @@
+// First: KafkaJS must be loaded after kes's fixes to it are in place.
+import { assertKafkaJsFixes } from '../kafka/kafkaJsFixes.js';
 import { randomUUID } from 'node:crypto';
 import {
   type Admin,
@@ -53,6 +55,7 @@ export class KafkaSchemasLog implements SchemasLog {
   private failure: Error | undefined;
 
   constructor(private readonly options: KafkaSchemasLogOptions) {
+    assertKafkaJsFixes();
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,

@@ -2,6 +2,8 @@
  * Benchmark runner: `npm run bench -- <name>` runs test/bench/<name>.ts, which prints one JSON
  * line of results on stdout (diagnostics go to stderr).
  */
+// First, before anything loads KafkaJS: kes's fixes to it (src/kafka/kafkaJsFixes.ts).
+import '../../src/kafka/kafkaJsFixes.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -7,6 +7,8 @@
  *
  * Fixtures are committed; run this again only to refresh them (e.g. after adding an API).
  */
+// First, before anything loads KafkaJS: kes's fixes to it (src/kafka/kafkaJsFixes.ts).
+import '../../src/kafka/kafkaJsFixes.js';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';

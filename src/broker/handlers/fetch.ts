@@ -61,7 +61,7 @@ function readAll(request: FetchRequest, ctx: RequestContext) {
       try {
         const records = log.read(p.fetchOffset, Math.max(budget, 0), limit, bytes === 0);
         bytes += records.length;
-        // The aborted transactions overlapping the data sent, by first offset (TransactionIndex).
+        // The aborted transactions overlapping the data sent, in abort order (TransactionIndex).
         const abortedTransactions =
           readCommitted && records.length > 0
             ? log.abortedTransactions(p.fetchOffset, endOffsetOf(records)).map((t) => ({

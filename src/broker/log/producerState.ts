@@ -162,12 +162,12 @@ export class ProducerState {
 
   /**
    * Aborted transactions overlapping [from, to): last offset at or after `from`, first offset
-   * before `to`, sorted by first offset (KafkaJS walks them in that order).
+   * before `to`, in the order they were aborted, as Kafka lists them (TransactionIndex.java is
+   * appended to as ABORT markers are written, and read in that order). Interleaved transactions
+   * are then not in first-offset order; consumers sort them (KafkaJS once did not: src/kafka).
    */
   abortedTransactions(from = 0n, to?: bigint): AbortedTransaction[] {
-    return this.aborted
-      .filter((t) => t.lastOffset >= from && (to === undefined || t.firstOffset < to))
-      .sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+    return this.aborted.filter((t) => t.lastOffset >= from && (to === undefined || t.firstOffset < to));
   }
 
   /** Forgets aborted transactions that ended before `offset` (the log start, or cleaned data). */

@@ -108,14 +108,20 @@ describe('ProducerState', () => {
     expect(state.abortedTransactions()).toHaveLength(1);
   });
 
-  it('sorts aborted transactions by first offset even when they ended in another order', () => {
+  it('lists aborted transactions in the order they were aborted, as Kafka does, not by first offset', () => {
     const state = new ProducerState();
     const at = { next: 0n };
     appendTo(state, header(1n, 0, 0, 1, true), at); // 0
     appendTo(state, header(2n, 0, 0, 1, true), at); // 1
     state.onMarker(2n, 0, false, 2n);
     state.onMarker(1n, 0, false, 3n);
-    expect(state.abortedTransactions().map((t) => t.producerId)).toEqual([1n, 2n]);
+    expect(state.abortedTransactions()).toEqual([
+      { producerId: 2n, firstOffset: 1n, lastOffset: 2n },
+      { producerId: 1n, firstOffset: 0n, lastOffset: 3n },
+    ]);
+    // The order outlives a restart: the snapshot keeps it.
+    const restored = ProducerState.fromSnapshot(state.snapshot(4n));
+    expect(restored.abortedTransactions().map((t) => t.producerId)).toEqual([2n, 1n]);
   });
 
   it('fences: a marker with a newer epoch makes the old epoch stale', () => {

@@ -8,6 +8,8 @@
  *
  * usage: transformer.ts <bootstrap> <inputTopic> <outputTopic> <groupId> <transactionalId> <chunkSize>
  */
+// First, before anything loads KafkaJS: kes's fixes to it (src/kafka/kafkaJsFixes.ts).
+import '../../../src/kafka/kafkaJsFixes.js';
 import { Kafka, logLevel } from 'kafkajs';
 
 const [bootstrap, input, output, groupId, transactionalId, chunkArg] = process.argv.slice(2);

@@ -3,6 +3,8 @@
  * member that vanishes without LeaveGroup). Arguments: bootstrap, group id, topic. Prints one JSON
  * line per event: {"event":"join","assignment":{...}} and {"event":"message","partition":n}.
  */
+// First, before anything loads KafkaJS: kes's fixes to it (src/kafka/kafkaJsFixes.ts).
+import '../../../kafka/kafkaJsFixes.js';
 import { Kafka, logLevel } from 'kafkajs';
 
 const [bootstrap, groupId, topic] = process.argv.slice(2);
