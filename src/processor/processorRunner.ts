@@ -272,7 +272,8 @@ export class ProcessorRunner {
       if (seekToCommitted) await this.seekToCommitted(partition);
       if (task.taskState !== TaskState.Restoring) return; // closed meanwhile
       task.transitionTo(TaskState.Running);
-      this.logger.debug({ partition }, 'task restored');
+      if (seekToCommitted) this.logger.info({ partition }, 'task running again');
+      else this.logger.debug({ partition }, 'task restored');
       this.resume(partition);
     })();
     this.tasks.set(partition, entry);

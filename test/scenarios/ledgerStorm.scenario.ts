@@ -13,6 +13,8 @@ import { Serde } from '../../src/serde/serde.js';
 import type { ViewEvent } from '../../src/views/viewEvent.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
 import { KesClient } from '../support/kesClient.js';
+import { consumerLag, topologySubjects } from '../../src/ops/consumerLag.js';
+import { topology } from '../../topology/index.js';
 import { pool } from '../support/pool.js';
 import { sendPatiently } from '../support/sendPatiently.js';
 import { replayView } from '../support/replayView.js';
@@ -219,6 +221,36 @@ export function ledgerStormScenario(
     );
   }
 
+  /** What a failure to settle leaves behind: every processor's lag, and what a few transfers got. */
+  async function stuck(requests: readonly Operation[]) {
+    const admin = cluster.kafka('ledger-diagnosis').admin();
+    await admin.connect();
+    try {
+      const lags = (await consumerLag(admin, topologySubjects(topology))).filter((l) => l.lag > 0);
+      const steps = ['debit', 'credit', 'settle', 'refund', 'complete', 'fail'];
+      const transfers = requests.map(({ commandId, data }) => ({
+        id: data.transferId,
+        requested: results.get(commandId)?.status ?? null,
+        steps: Object.fromEntries(
+          steps.map((s) => [s, results.get(`${String(data.transferId)}:${s}`)?.status ?? null]),
+        ),
+      }));
+      const readiness = await Promise.all(
+        client.live().map(async (at) => {
+          const { body } = await client.get<{ processors: Record<string, { ready: boolean }> }>(
+            '/health/ready',
+            { at },
+          );
+          const waiting = Object.entries(body.processors ?? {}).filter(([, p]) => !p.ready);
+          return { at, waiting: waiting.map(([name]) => name) };
+        }),
+      );
+      return { lags, transfers, readiness };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   describe(`the bank ledger: ${size.accounts} accounts, ${size.operations} operations, three instances, one killed`, () => {
     const storm: Operation[] = [];
     let accountEvents: ViewEvent[] = [];
@@ -320,7 +352,10 @@ export function ledgerStormScenario(
         results.get(`${id}:fail`)?.status === 'ACCEPTED';
       const deadline = Date.now() + 180_000;
       while ([...requests.keys()].some((id) => !settled(id)) && Date.now() < deadline) await sleep(500);
-      expect([...requests.keys()].filter((id) => !settled(id))).toEqual([]);
+      const unsettled = [...requests.keys()].filter((id) => !settled(id));
+      if (unsettled.length > 0)
+        console.log(JSON.stringify(await stuck(unsettled.slice(0, 5).map((id) => requests.get(id)!))));
+      expect(unsettled).toEqual([]);
 
       const kafka = cluster.kafka('ledger-oracle');
       accountEvents = (await topicEvents(kafka, serde, ['accounts.events'])).map((e) => e.event);
