@@ -138,7 +138,12 @@ export function commandHandler<C extends { type: string }, E extends { type: str
       const remembered = await store.get(resultKey(aggregateId, meta.commandId));
       const repeat = remembered && decodeJson<CommandResult>(remembered);
       if (repeat && repeat.commandType === decoded.type) {
-        emitResult(context, () => repeat);
+        // Answered as the first time, read when the results are built: a first time earlier in
+        // this transaction learns its events' position only then.
+        emitResult(context, async (aggregates) => {
+          const latest = await aggregates.get(resultKey(aggregateId, meta.commandId));
+          return latest ? decodeJson<CommandResult>(latest) : repeat;
+        });
         return;
       }
       const processedAt = now();
