@@ -16,6 +16,11 @@ interface ConfigDef {
   readonly check?: (value: string) => string | undefined;
   /** Accepted and described, but with a single node it changes nothing. */
   readonly inert?: boolean;
+  /**
+   * False where Kafka lists no default among the synonyms: the broker config has no default of
+   * its own (log.retention.ms is null and falls back to log.retention.hours) or does not exist.
+   */
+  readonly defaultSynonym?: false;
 }
 
 const LONG_MAX = '9223372036854775807';
@@ -63,12 +68,19 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDef>> = {
     broker: 'log.flush.interval.messages',
     check: atLeast(1),
   },
-  'flush.ms': { kind: 'long', default: LONG_MAX, broker: 'log.flush.interval.ms', check: atLeast(0) },
+  'flush.ms': {
+    kind: 'long',
+    default: LONG_MAX,
+    broker: 'log.flush.interval.ms',
+    check: atLeast(0),
+    defaultSynonym: false,
+  },
   'follower.replication.throttled.replicas': {
     kind: 'list',
     default: '',
     broker: 'follower.replication.throttled.replicas',
     inert: true,
+    defaultSynonym: false,
   },
   'index.interval.bytes': {
     kind: 'int',
@@ -81,6 +93,7 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDef>> = {
     default: '',
     broker: 'leader.replication.throttled.replicas',
     inert: true,
+    defaultSynonym: false,
   },
   'max.compaction.lag.ms': {
     kind: 'long',
@@ -128,7 +141,13 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDef>> = {
   'min.insync.replicas': { kind: 'int', default: '1', broker: 'min.insync.replicas', check: atLeast(1) },
   preallocate: { kind: 'boolean', default: 'false', broker: 'log.preallocate', inert: true },
   'retention.bytes': { kind: 'long', default: '-1', broker: 'log.retention.bytes' },
-  'retention.ms': { kind: 'long', default: '604800000', broker: 'log.retention.ms', check: atLeast(-1) },
+  'retention.ms': {
+    kind: 'long',
+    default: '604800000',
+    broker: 'log.retention.ms',
+    check: atLeast(-1),
+    defaultSynonym: false,
+  },
   'segment.bytes': { kind: 'int', default: '1073741824', broker: 'log.segment.bytes', check: atLeast(14) },
   'segment.index.bytes': {
     kind: 'int',
@@ -136,8 +155,20 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDef>> = {
     broker: 'log.index.size.max.bytes',
     inert: true,
   },
-  'segment.jitter.ms': { kind: 'long', default: '0', broker: 'log.roll.jitter.ms', inert: true },
-  'segment.ms': { kind: 'long', default: '604800000', broker: 'log.roll.ms', check: atLeast(1) },
+  'segment.jitter.ms': {
+    kind: 'long',
+    default: '0',
+    broker: 'log.roll.jitter.ms',
+    inert: true,
+    defaultSynonym: false,
+  },
+  'segment.ms': {
+    kind: 'long',
+    default: '604800000',
+    broker: 'log.roll.ms',
+    check: atLeast(1),
+    defaultSynonym: false,
+  },
   'unclean.leader.election.enable': {
     kind: 'boolean',
     default: 'false',
