@@ -1,6 +1,9 @@
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../src/broker/protocol/errorCodes.js';
+import { AlterPartitionReassignments } from '../../src/broker/protocol/messages/alterPartitionReassignments.js';
 import { startTestBroker, type TestBroker } from '../support/embeddedBroker.js';
+import { RawClient } from '../support/rawClient.js';
 
 // The answers Apache Kafka 4.4 gives on one node (checked with the same KafkaJS calls): KafkaJS's
 // own admin suite asks for a reassignment of a topic that does not exist and expects error 3.
@@ -54,5 +57,35 @@ describe('partition reassignments on the embedded broker', () => {
     ).toEqual({ topics: [] });
     const metadata = await admin.fetchTopicMetadata({ topics: ['placed'] });
     expect(metadata.topics[0]!.partitions[0]!.replicas).toEqual([1]);
+  });
+
+  it('answers a cancel with NO_REASSIGNMENT_IN_PROGRESS and an empty list with INVALID_REPLICA_ASSIGNMENT', async () => {
+    // KafkaJS cannot send either (it checks the replica list first), so a raw request does.
+    const client = await RawClient.connect(t.broker.port);
+    try {
+      const response = await client.request(AlterPartitionReassignments, 0, {
+        timeoutMs: 1000,
+        topics: [
+          {
+            name: 'placed',
+            partitions: [
+              { partitionIndex: 0, replicas: null },
+              { partitionIndex: 0, replicas: [] },
+            ],
+          },
+        ],
+      });
+      expect(response.errorCode).toBe(ErrorCode.NONE);
+      expect(response.responses[0]!.partitions).toEqual([
+        { partitionIndex: 0, errorCode: ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, errorMessage: null },
+        {
+          partitionIndex: 0,
+          errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          errorMessage: 'The manual partition assignment includes an empty replica list.',
+        },
+      ]);
+    } finally {
+      client.close();
+    }
   });
 });

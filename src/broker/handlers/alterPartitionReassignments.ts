@@ -26,36 +26,39 @@ export const alterPartitionReassignmentsHandler = defineHandler(
       const topic = ctx.broker.logs.get(t.name);
       return {
         name: t.name,
-        partitions: t.partitions.map((p) => reassign(topic, p, ctx.broker.nodeId)),
+        partitions: t.partitions.map((p) => reassign(t.name, topic, p, ctx.broker.nodeId)),
       };
     }),
   }),
 );
 
-function reassign(topic: Topic | undefined, p: PartitionRequest, nodeId: number): PartitionResult {
+function reassign(
+  topicName: string,
+  topic: Topic | undefined,
+  p: PartitionRequest,
+  nodeId: number,
+): PartitionResult {
   const result = (errorCode: number, errorMessage: string | null = null) => ({
     partitionIndex: p.partitionIndex,
     errorCode,
     errorMessage,
   });
-  if (!topic || !topic.partitions.some((log) => log.partition === p.partitionIndex)) {
-    return result(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
-  }
-  if (p.replicas === null) {
+  // Messages are Kafka's controller's own (ReplicationControlManager).
+  if (!topic)
+    return result(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Unable to find a topic named ${topicName}.`);
+  if (!topic.partitions.some((log) => log.partition === p.partitionIndex)) {
     return result(
-      ErrorCode.NO_REASSIGNMENT_IN_PROGRESS,
-      'No reassignment is in progress for this partition.',
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      `Unable to find partition ${topicName}:${p.partitionIndex}.`,
     );
   }
-  if (p.replicas.length === 0) {
-    return result(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The replica list is empty.');
-  }
-  if (new Set(p.replicas).size !== p.replicas.length) {
-    return result(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'The replica list names a broker more than once.');
-  }
+  if (p.replicas === null) return result(ErrorCode.NO_REASSIGNMENT_IN_PROGRESS);
+  const invalid = (why: string) =>
+    result(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `The manual partition assignment includes ${why}.`);
+  if (p.replicas.length === 0) return invalid('an empty replica list');
+  const repeated = p.replicas.find((id, i) => p.replicas!.indexOf(id) !== i);
+  if (repeated !== undefined) return invalid(`the broker ${repeated} more than once`);
   const unknown = p.replicas.find((id) => id !== nodeId);
-  if (unknown !== undefined) {
-    return result(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Broker ${unknown} is not registered.`);
-  }
+  if (unknown !== undefined) return invalid(`broker ${unknown}, but no such broker is registered`);
   return result(ErrorCode.NONE);
 }
