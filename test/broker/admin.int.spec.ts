@@ -139,6 +139,7 @@ forEachBroker('KafkaJS admin', { numPartitions: 2 }, (target: BrokerTarget) => {
       { configName: 'log.segment.bytes', configValue: '1073741824', configSource: 5 },
     ]);
     expect(entries.get('segment.ms')!.configSynonyms).toEqual([]);
+    expect(entries.get('segment.ms')).toMatchObject({ configValue: '604800000', isDefault: true });
     // A config Kafka 4 removed is not listed.
     expect(entries.has('message.downconversion.enable')).toBe(false);
 

@@ -18,6 +18,11 @@ export interface KafkaNodesOptions {
   readonly config?: Readonly<Record<string, string>>;
   /** How long the cluster may take to list every node. Default 120 s. */
   readonly startTimeoutMs?: number;
+  /**
+   * Host name the nodes advertise to clients (they still listen on 127.0.0.1). Default 127.0.0.1;
+   * `localhost` suits client test suites that expect that name back in metadata.
+   */
+  readonly advertisedHost?: string;
 }
 
 /**
@@ -83,7 +88,12 @@ function freePort(): Promise<number> {
  * transaction log and the offsets topic included (one of each on a single node); small internal
  * topics so the first group join and transaction are quick; no auto-created topics.
  */
-function brokerConfig(node: Node, nodes: readonly Node[], extra: Readonly<Record<string, string>>) {
+function brokerConfig(
+  node: Node,
+  nodes: readonly Node[],
+  extra: Readonly<Record<string, string>>,
+  advertisedHost: string,
+) {
   const replicas = String(nodes.length);
   const minIsr = String(Math.min(2, nodes.length));
   const settings: Record<string, string> = {
@@ -91,7 +101,7 @@ function brokerConfig(node: Node, nodes: readonly Node[], extra: Readonly<Record
     'node.id': String(node.id),
     'controller.quorum.voters': nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(','),
     listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
+    'advertised.listeners': `PLAINTEXT://${advertisedHost}:${node.port}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
@@ -147,7 +157,10 @@ export async function startKafkaNodes(options: KafkaNodesOptions = {}): Promise<
   const clusterId = randomBytes(16).toString('base64url');
   const formats = await Promise.all(
     nodes.map((node) => {
-      fs.writeFileSync(node.properties, brokerConfig(node, nodes, options.config ?? {}));
+      fs.writeFileSync(
+        node.properties,
+        brokerConfig(node, nodes, options.config ?? {}, options.advertisedHost ?? '127.0.0.1'),
+      );
       return run(
         'java',
         java(

@@ -91,9 +91,11 @@ function topicEntry(
     ...(brokerValue !== undefined
       ? [{ name: def.broker, value: brokerValue, source: ConfigSource.STATIC_BROKER }]
       : []),
-    ...(def.brokerUnset ? [] : [{ name: def.broker, value: def.default, source: ConfigSource.DEFAULT }]),
+    ...(def.defaultSynonym === false
+      ? []
+      : [{ name: def.broker, value: def.default, source: ConfigSource.DEFAULT }]),
   ];
-  const effective = chain[0] ?? { name, value: def.default, source: ConfigSource.DEFAULT };
+  const effective = chain[0] ?? { value: def.default, source: ConfigSource.DEFAULT };
   return {
     name,
     value: effective.value,

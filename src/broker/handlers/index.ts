@@ -1,4 +1,5 @@
 import { alterConfigsHandler } from './alterConfigs.js';
+import { alterPartitionReassignmentsHandler } from './alterPartitionReassignments.js';
 import { createPartitionsHandler } from './createPartitions.js';
 import { addOffsetsToTxnHandler } from './addOffsetsToTxn.js';
 import { addPartitionsToTxnHandler } from './addPartitionsToTxn.js';
@@ -20,6 +21,7 @@ import { joinGroupHandler } from './joinGroup.js';
 import { leaveGroupHandler } from './leaveGroup.js';
 import { listGroupsHandler } from './listGroups.js';
 import { listOffsetsHandler } from './listOffsets.js';
+import { listPartitionReassignmentsHandler } from './listPartitionReassignments.js';
 import { metadataHandler } from './metadata.js';
 import { offsetCommitHandler } from './offsetCommit.js';
 import { offsetFetchHandler } from './offsetFetch.js';
@@ -54,4 +56,6 @@ export const handlers: readonly Handler[] = [
   txnOffsetCommitHandler,
   alterConfigsHandler,
   createPartitionsHandler,
+  alterPartitionReassignmentsHandler,
+  listPartitionReassignmentsHandler,
 ] as Handler[];

@@ -17,10 +17,10 @@ interface ConfigDef {
   /** Accepted and described, but with a single node it changes nothing. */
   readonly inert?: boolean;
   /**
-   * The broker config has no default of its own (Kafka derives it from another one, e.g.
-   * log.retention.ms from log.retention.hours), so DescribeConfigs lists no default synonym.
+   * False where Kafka lists no default among the synonyms: the broker config has no default of
+   * its own (log.retention.ms is null and falls back to log.retention.hours) or does not exist.
    */
-  readonly brokerUnset?: boolean;
+  readonly defaultSynonym?: false;
 }
 
 const LONG_MAX = '9223372036854775807';
@@ -68,12 +68,19 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDef>> = {
     broker: 'log.flush.interval.messages',
     check: atLeast(1),
   },
-  'flush.ms': { kind: 'long', default: LONG_MAX, broker: 'log.flush.interval.ms', check: atLeast(0) },
+  'flush.ms': {
+    kind: 'long',
+    default: LONG_MAX,
+    broker: 'log.flush.interval.ms',
+    check: atLeast(0),
+    defaultSynonym: false,
+  },
   'follower.replication.throttled.replicas': {
     kind: 'list',
     default: '',
     broker: 'follower.replication.throttled.replicas',
     inert: true,
+    defaultSynonym: false,
   },
   'index.interval.bytes': {
     kind: 'int',
@@ -86,6 +93,7 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDef>> = {
     default: '',
     broker: 'leader.replication.throttled.replicas',
     inert: true,
+    defaultSynonym: false,
   },
   'max.compaction.lag.ms': {
     kind: 'long',
@@ -133,7 +141,7 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDef>> = {
     default: '604800000',
     broker: 'log.retention.ms',
     check: atLeast(-1),
-    brokerUnset: true,
+    defaultSynonym: false,
   },
   'segment.bytes': { kind: 'int', default: '1073741824', broker: 'log.segment.bytes', check: atLeast(14) },
   'segment.index.bytes': {
@@ -142,13 +150,19 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDef>> = {
     broker: 'log.index.size.max.bytes',
     inert: true,
   },
-  'segment.jitter.ms': { kind: 'long', default: '0', broker: 'log.roll.jitter.ms', inert: true },
+  'segment.jitter.ms': {
+    kind: 'long',
+    default: '0',
+    broker: 'log.roll.jitter.ms',
+    inert: true,
+    defaultSynonym: false,
+  },
   'segment.ms': {
     kind: 'long',
     default: '604800000',
     broker: 'log.roll.ms',
     check: atLeast(1),
-    brokerUnset: true,
+    defaultSynonym: false,
   },
   'unclean.leader.election.enable': {
     kind: 'boolean',

@@ -2,6 +2,7 @@ import type { Api } from '../api.js';
 import { AddOffsetsToTxn } from './addOffsetsToTxn.js';
 import { AddPartitionsToTxn } from './addPartitionsToTxn.js';
 import { AlterConfigs } from './alterConfigs.js';
+import { AlterPartitionReassignments } from './alterPartitionReassignments.js';
 import { ApiVersions } from './apiVersions.js';
 import { CreatePartitions } from './createPartitions.js';
 import { CreateTopics } from './createTopics.js';
@@ -19,6 +20,7 @@ import { JoinGroup } from './joinGroup.js';
 import { LeaveGroup } from './leaveGroup.js';
 import { ListGroups } from './listGroups.js';
 import { ListOffsets } from './listOffsets.js';
+import { ListPartitionReassignments } from './listPartitionReassignments.js';
 import { Metadata } from './metadata.js';
 import { OffsetCommit } from './offsetCommit.js';
 import { OffsetFetch } from './offsetFetch.js';
@@ -55,5 +57,7 @@ export const apisByKey: ReadonlyMap<number, Api> = new Map(
     TxnOffsetCommit,
     AlterConfigs,
     CreatePartitions,
+    AlterPartitionReassignments,
+    ListPartitionReassignments,
   ].map((api) => [api.key, api as Api]),
 );
