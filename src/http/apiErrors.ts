@@ -70,7 +70,7 @@ export const API_ERRORS = {
   UNAVAILABLE: {
     status: 503,
     description:
-      'The partition holding the key has no reachable owner right now (a rebalance is under way); retry shortly.',
+      'Something this request needs cannot be reached right now: the owner of the partition holding the key (a rebalance is under way), or Kafka (a broker lost, a leader moving). Nothing was done, or the command was written and a retry with the same Idempotency-Key gets its result; retry after `Retry-After` seconds.',
   },
   NOT_OWNER: {
     status: 503,

@@ -88,6 +88,8 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
     if (apiError.status >= 500 && apiError.code !== 'INTERNAL_ERROR') {
       request.log.warn({ code: apiError.code, url: request.url }, apiError.message);
     }
+    // Every 503 passes: say when to come back (RFC 9110, 10.2.3).
+    if (apiError.status === 503) void reply.header('retry-after', '1');
     return reply.code(apiError.status).send(apiError.toJSON());
   });
   api.setNotFoundHandler((request, reply) => {

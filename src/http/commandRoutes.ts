@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CommandInputError } from '../commands/commandSender.js';
 import type { CommandResult } from '../commands/commandResult.js';
+import { isUnavailable } from '../kafka/kafkaErrors.js';
 import { formatPosition } from '../views/sourcePosition.js';
 import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
@@ -105,11 +106,20 @@ async function sendCommand(
   const started = performance.now();
   const outcome = running.waiter.expect(prepared.commandId, context.limits.commandTimeoutMs);
   const { record } = prepared;
-  await running.producer.send({
-    topic: record.topic,
-    acks: -1,
-    messages: [{ key: record.key, value: record.value, headers: { ...record.headers, ...trace } }],
-  });
+  try {
+    await running.producer.send({
+      topic: record.topic,
+      acks: -1,
+      messages: [{ key: record.key, value: record.value, headers: { ...record.headers, ...trace } }],
+    });
+  } catch (err) {
+    // Not written, or not known to be: the client sends it again with the same Idempotency-Key,
+    // which a command written after all answers with its first result.
+    if (isUnavailable(err)) {
+      throw new ApiError('UNAVAILABLE', `Kafka could not take the command: ${(err as Error).message}`);
+    }
+    throw err;
+  }
   const result = await outcome;
   context.metrics.commandDuration.observe(
     { type, status: result?.status ?? 'PENDING' },

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { KeyValueStore } from '../state/keyValueStore.js';
 import type { ProcessorSpec } from '../topology/topologySpec.js';
 import { coPartitionedAssigner } from './coPartitionedAssigner.js';
-import { isFenced, TaskFencedError } from './kafkaErrors.js';
+import { isFenced, TaskFencedError } from '../kafka/kafkaErrors.js';
 import type { Processor } from './processor.js';
 import { type ProcessedChunk, type ProcessingGuarantee, StreamTask, type TaskStore } from './streamTask.js';
 import { TaskState } from './taskState.js';

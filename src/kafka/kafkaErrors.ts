@@ -6,7 +6,7 @@
 /** Kafka's answers to a producer whose transactional id a newer producer now holds. */
 const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
 
-function* causes(err: unknown): Generator<{ type?: unknown; message?: unknown }> {
+function* causes(err: unknown): Generator<{ type?: unknown; message?: unknown; name?: unknown }> {
   let at: unknown = err;
   for (let depth = 0; at && typeof at === 'object' && depth < 10; depth++) {
     yield at as { type?: unknown; message?: unknown };
@@ -34,6 +34,32 @@ export class TaskFencedError extends Error {
 export function isFenced(err: unknown): boolean {
   for (const cause of causes(err)) {
     if (typeof cause.type === 'string' && FENCED.has(cause.type)) return true;
+  }
+  return false;
+}
+
+/** KafkaJS's names for a cluster it could not reach or that did not answer in time. */
+const UNREACHABLE = new Set([
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSLockTimeout',
+  'KafkaJSMetadataNotLoaded',
+]);
+
+/**
+ * The cluster was out of reach, or a broker answered with an error that passes (a leader moving,
+ * a coordinator loading): a client may send the same request again shortly. Not a bug, and not
+ * the request's fault.
+ */
+export function isUnavailable(err: unknown): boolean {
+  for (const cause of causes(err)) {
+    const { name, retriable } = cause as { name?: unknown; retriable?: unknown };
+    if (typeof name === 'string' && UNREACHABLE.has(name)) return true;
+    if (name === 'KafkaJSProtocolError' && retriable === true) return true;
   }
   return false;
 }
