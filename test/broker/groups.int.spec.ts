@@ -1,7 +1,10 @@
 import kafkajs from 'kafkajs';
 import { afterEach, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/broker/protocol/errorCodes.js';
+import { Heartbeat } from '../../src/broker/protocol/messages/heartbeat.js';
 import { JoinGroup } from '../../src/broker/protocol/messages/joinGroup.js';
+import { OffsetCommit } from '../../src/broker/protocol/messages/offsetCommit.js';
+import { SyncGroup } from '../../src/broker/protocol/messages/syncGroup.js';
 import { type BrokerTarget, forEachBroker } from '../support/brokerTargets.js';
 import {
   assignment,
@@ -11,6 +14,7 @@ import {
   fetchOffsets,
   heartbeat,
   join,
+  joinNew,
   leave,
   listGroups,
   stableGroup,
@@ -48,7 +52,13 @@ forEachBroker('consumer groups on the wire', {}, (target: BrokerTarget) => {
     const client = await connect();
     const groupId = uniqueGroup('kip394');
     const first = await join(client, groupId);
-    expect(first).toMatchObject({ errorCode: ErrorCode.MEMBER_ID_REQUIRED, generationId: -1, members: [] });
+    expect(first).toMatchObject({
+      errorCode: ErrorCode.MEMBER_ID_REQUIRED,
+      generationId: -1,
+      protocolName: '',
+      leader: '',
+      members: [],
+    });
     expect(first.memberId).toMatch(/^raw-client-/);
     const joined = await join(client, groupId, { memberId: first.memberId });
     expect(joined).toMatchObject({
@@ -94,6 +104,73 @@ forEachBroker('consumer groups on the wire', {}, (target: BrokerTarget) => {
     expect((await refuse('connect', 'range')).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     expect((await refuse('consumer', 'roundrobin')).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     expect((await describeGroup(client, groupId)).groupState).toBe('Stable');
+  });
+
+  it('refuses an empty group id to members, and keeps offsets under it', async () => {
+    const client = await connect();
+    const topic = uniqueTopic('empty-id');
+    expect(await createTopic(client, topic)).toBe(0);
+    await stableGroup(client, uniqueGroup('loaded')); // the coordinator is ready
+    const joined = await client.request(JoinGroup, 5, {
+      groupId: '',
+      sessionTimeoutMs: 6000,
+      rebalanceTimeoutMs: 10_000,
+      memberId: '',
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: subscription(topic) }],
+    });
+    expect(joined.errorCode).toBe(ErrorCode.INVALID_GROUP_ID);
+    expect(
+      (
+        await client.request(Heartbeat, 3, {
+          groupId: '',
+          generationId: 1,
+          memberId: 'm',
+          groupInstanceId: null,
+        })
+      ).errorCode,
+    ).toBe(ErrorCode.INVALID_GROUP_ID);
+    expect(
+      (
+        await client.request(SyncGroup, 3, {
+          groupId: '',
+          generationId: 1,
+          memberId: 'm',
+          groupInstanceId: null,
+          assignments: [],
+        })
+      ).errorCode,
+    ).toBe(ErrorCode.INVALID_GROUP_ID);
+    expect((await leave(client, '', ['m'], 1)).errorCode).toBe(ErrorCode.INVALID_GROUP_ID);
+    // Offsets alone may be kept under the empty group id, as clients of Kafka 0.8 did.
+    const committed = await client.request(OffsetCommit, 7, {
+      groupId: '',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1n,
+      topics: [
+        {
+          name: topic,
+          partitions: [
+            { partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: '' },
+          ],
+        },
+      ],
+    });
+    expect(committed.topics[0]!.partitions[0]!.errorCode).toBe(0);
+    const fetched = await fetchOffsets(client, '', [{ name: topic, partitionIndexes: [0] }]);
+    expect(fetched.errorCode).toBe(0);
+    expect(fetched.topics[0]!.partitions[0]!.committedOffset).toBe(1n);
+    expect(await describeGroup(client, '')).toMatchObject({
+      errorCode: 0,
+      groupState: 'Empty',
+      protocolType: '',
+    });
+    expect((await listGroups(client)).groups).toContainEqual({ groupId: '', protocolType: '' });
+    expect(await deleteGroup(client, '')).toBe(0);
+    expect((await describeGroup(client, '')).groupState).toBe('Dead');
   });
 
   it('refuses session timeouts outside group.min/max.session.timeout.ms', async () => {
@@ -225,6 +302,29 @@ forEachBroker('consumer groups on the wire', {}, (target: BrokerTarget) => {
     expect(restabilised.groupState).toBe('Stable');
     expect(restabilised.members).toHaveLength(2);
     expect(await commit(b, groupId, 2, second.memberId, topic, { 1: 3n })).toEqual([0]);
+    // A follower rejoining with the same subscription is answered at once: no rebalance.
+    const again = await join(b, groupId, { memberId: second.memberId, metadata: subscription(topic) });
+    expect(again).toMatchObject({ errorCode: 0, generationId: 2, leader: first.memberId, members: [] });
+    expect((await describeGroup(observer, groupId)).groupState).toBe('Stable');
+  });
+
+  it('drops a member that does not rejoin within the rebalance timeout, and one that does not sync', async () => {
+    const [a, b, observer] = [await connect(), await connect(), await connect()];
+    const groupId = uniqueGroup('timeouts');
+    const quick = { rebalanceTimeoutMs: 1000 };
+    const joinedA = await joinNew(a, groupId, quick);
+    await sync(a, groupId, joinedA.generationId, joinedA.memberId, []);
+    // b joins; a, still Stable a moment ago, never rejoins: the join completes without it.
+    const joinedB = await joinNew(b, groupId, quick);
+    expect(joinedB).toMatchObject({ errorCode: 0, generationId: 2 });
+    expect(joinedB.leader).toBe(joinedB.memberId);
+    expect(joinedB.members.map((m) => m.memberId)).toEqual([joinedB.memberId]);
+    expect((await heartbeat(a, groupId, 1, joinedA.memberId)).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    // b never sends SyncGroup: a rebalance timeout later it is gone too, and a new generation
+    // begins without members.
+    await untilState(observer, groupId, 'Empty');
+    expect((await heartbeat(b, groupId, 2, joinedB.memberId)).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(await joinNew(observer, groupId, quick)).toMatchObject({ errorCode: 0, generationId: 4 });
   });
 
   it('reports an unknown group Dead, and a group whose members left Empty', async () => {
