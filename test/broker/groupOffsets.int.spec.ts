@@ -9,7 +9,7 @@ import { type BrokerTarget, forEachBroker } from '../support/brokerTargets.js';
 import {
   commit,
   deleteGroup,
-  describe as describeGroup,
+  describeGroup,
   fetchOffsets,
   heartbeat,
   leave,

@@ -5,7 +5,7 @@ import { type BrokerTarget, forEachBroker } from '../support/brokerTargets.js';
 import {
   assignment,
   commit,
-  describe as describeGroup,
+  describeGroup,
   fetchOffsets,
   heartbeat,
   join,

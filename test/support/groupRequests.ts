@@ -150,7 +150,7 @@ export async function fetchOffsets(
   return whileLoading(() => client.request(OffsetFetch, 5, { groupId, topics }));
 }
 
-export async function describe(client: RawClient, groupId: string) {
+export async function describeGroup(client: RawClient, groupId: string) {
   await findCoordinator(client, groupId, 0);
   const response = await client.request(DescribeGroups, 2, { groups: [groupId] });
   return response.groups[0]!;
@@ -168,7 +168,7 @@ export async function deleteGroup(client: RawClient, groupId: string): Promise<n
 export async function untilState(client: RawClient, groupId: string, state: string) {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const group = await describe(client, groupId);
+    const group = await describeGroup(client, groupId);
     if (group.groupState === state) return group;
     if (Date.now() > deadline) throw new Error(`group ${groupId} is ${group.groupState}, not ${state}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
