@@ -80,7 +80,8 @@ forEachBroker('group offsets and admin on the wire', {}, (target: BrokerTarget) 
       ).errorCode,
     ).toBe(ErrorCode.INVALID_GROUP_ID);
     expect((await leave(client, '', ['m'], 1)).errorCode).toBe(ErrorCode.INVALID_GROUP_ID);
-    // Offsets alone may be kept under the empty group id, as clients of Kafka 0.8 did.
+    // Offsets alone may be kept under the empty group id: Kafka keeps that for backwards
+    // compatibility.
     const committed = await client.request(OffsetCommit, 7, {
       groupId: '',
       generationId: -1,
