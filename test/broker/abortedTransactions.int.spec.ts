@@ -7,9 +7,8 @@ import { Produce } from '../../src/broker/protocol/messages/produce.js';
 import { Attributes, encodeBatch } from '../../src/broker/protocol/recordBatch.js';
 import { type BrokerTarget, forEachBroker } from '../support/brokerTargets.js';
 import { consumeAll } from '../support/consumeAll.js';
-import { untilEnds } from '../support/partitionEnds.js';
+import { transactional, untilEnds } from '../support/transactionalClients.js';
 import { RawClient } from '../support/rawClient.js';
-import { transactional } from '../support/transactionalProducer.js';
 import { initTransactional } from '../support/transactionRequests.js';
 import { batchesIn, createTopic, fetchRequest, uniqueTopic } from '../support/wireRequests.js';
 

@@ -174,7 +174,11 @@ export class Group {
     }));
   }
 
-  /** Members' metadata and assignments are shown only while Stable, as Kafka does. */
+  /**
+   * As Kafka 4's coordinator describes a classic group: members' metadata only while Stable (the
+   * chosen protocol's); their assignments always, so during a rebalance the last one handed out
+   * (empty for members that joined since, and once a CompletingRebalance is cut short).
+   */
   summary(): GroupSummary {
     const stable = this.is(GroupState.Stable);
     const protocol = stable ? (this.protocolName ?? '') : '';
@@ -187,7 +191,7 @@ export class Group {
         clientId: m.clientId,
         clientHost: m.clientHost,
         metadata: stable ? m.metadataFor(protocol) : NO_BYTES,
-        assignment: stable ? m.assignment : NO_BYTES,
+        assignment: m.assignment,
       })),
     };
   }

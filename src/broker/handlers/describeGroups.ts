@@ -3,9 +3,9 @@ import { defineHandler } from './handler.js';
 
 /**
  * DescribeGroups v0-2: each group's state ("Empty", "PreparingRebalance", "CompletingRebalance",
- * "Stable", "Dead"), protocol type, chosen protocol and members (client id and host; metadata and
- * assignment only while Stable, as Kafka shows them). An unknown group is "Dead" without an
- * error, as Kafka answers these versions.
+ * "Stable", "Dead"), protocol type, chosen protocol and members (client id and host; metadata
+ * only while Stable, the last assignment handed out at any time, as Kafka 4 shows them). An
+ * unknown group is "Dead" without an error, as Kafka answers these versions.
  */
 export const describeGroupsHandler = defineHandler(DescribeGroups, (request, ctx) => ({
   throttleTimeMs: 0,

@@ -76,6 +76,14 @@ describe('TransactionCoordinator', () => {
     expect(again.initProducerId(null, 0, expected, 1).producerId).toBeGreaterThan(b);
   });
 
+  it('gives an idempotent producer a new id at epoch 0 even when it names its own, and refuses an empty id', () => {
+    const txns = coordinator(new MemoryJournal());
+    const first = txns.initProducerId(null, 0, expected, 4);
+    const named = txns.initProducerId(null, 0, { producerId: first.producerId, producerEpoch: 0 }, 4);
+    expect(named).toEqual({ errorCode: 0, producerId: first.producerId + 1n, producerEpoch: 0 });
+    expect(txns.initProducerId('', 60_000, expected, 4).errorCode).toBe(ErrorCode.INVALID_REQUEST);
+  });
+
   it('bumps the epoch on each InitProducerId of a transactional id and checks requests against it', () => {
     const txns = coordinator(new MemoryJournal());
     const first = txns.initProducerId('t', 60_000, expected, 1);

@@ -110,21 +110,14 @@ export class TransactionCoordinator {
     version: number,
   ): ProducerIdAndEpoch {
     const failed = (errorCode: ErrorCode) => ({ errorCode, producerId: -1n, producerEpoch: -1 });
-    if (transactionalId === null || transactionalId === '') {
-      if (
-        expected.producerId >= 0n &&
-        expected.producerEpoch >= 0 &&
-        expected.producerEpoch < MAX_EPOCH - 1
-      ) {
-        // KIP-360: an idempotent producer bumps its own epoch to reset its sequences.
-        return {
-          errorCode: ErrorCode.NONE,
-          producerId: expected.producerId,
-          producerEpoch: expected.producerEpoch + 1,
-        };
-      }
+    if (transactionalId === null) {
+      // As Kafka's TransactionCoordinator: an idempotent producer always gets a new id at epoch 0,
+      // whatever id and epoch it names. It bumps its epoch itself when it must reset its
+      // sequences (KIP-360), without asking the broker.
       return { errorCode: ErrorCode.NONE, producerId: this.allocateProducerId(), producerEpoch: 0 };
     }
+    // Kafka refuses an empty transactional id, as its producer client does.
+    if (transactionalId === '') return failed(ErrorCode.INVALID_REQUEST);
     if (timeoutMs <= 0 || timeoutMs > this.maxTimeoutMs) return failed(ErrorCode.INVALID_TRANSACTION_TIMEOUT);
     const now = Date.now();
     let meta = this.txns.get(transactionalId);
