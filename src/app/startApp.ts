@@ -2,10 +2,11 @@
 import { assertKafkaJsFixes } from '../kafka/kafkaJsFixes.js';
 import { hostname } from 'node:os';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 import { CommandSender } from '../commands/commandSender.js';
 import { kafkaLogCreator } from '../config/kafkaLogger.js';
+import { IdempotentSender } from '../kafka/idempotentSender.js';
 import { deciders } from '../domain/domainCatalog.js';
 import type { Processor } from '../processor/processor.js';
 import { type StreamsHandle, startStreams, waitUntil } from '../processor/startStreams.js';
@@ -283,12 +284,12 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     });
     waiting.catch(() => undefined); // awaited in run()
     let waiter: CommandResultWaiter | undefined;
-    let producer: Producer | undefined;
+    let producer: IdempotentSender | undefined;
     return {
       url,
       async run(running: StreamsHandle) {
         waiter = await waiting;
-        producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+        producer = new IdempotentSender(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
         await producer.connect();
         context.running = { producer, waiter, streams: running };
       },

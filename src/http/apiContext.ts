@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { IdempotentSender } from '../kafka/idempotentSender.js';
 import type { Logger } from 'pino';
 import type { CommandResultWaiter } from '../commands/commandResultWaiter.js';
 import type { CommandSender } from '../commands/commandSender.js';
@@ -27,7 +27,8 @@ export interface ApiContext {
   /** A view's generations: serving, and being built. */
   readonly viewState: (view: string) => ViewState;
   running?: {
-    readonly producer: Producer;
+    /** Writes HTTP commands to their topics. */
+    readonly producer: Pick<IdempotentSender, 'send'>;
     readonly waiter: CommandResultWaiter;
     readonly streams: StreamsHandle;
   };

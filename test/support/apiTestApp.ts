@@ -29,9 +29,14 @@ export class ApiTestApp {
   constructor(private readonly instanceId: string) {}
 
   /** The stack and the first instance, ready. */
-  async start(): Promise<void> {
+  async start(options: Partial<AppOptions> = {}): Promise<void> {
     this.stack = await startTestStack();
-    await this.startInstance(this.instanceId);
+    await this.startInstance(this.instanceId, options);
+  }
+
+  /** The embedded broker (for its fault hooks). */
+  get broker(): TestStack['broker'] {
+    return this.stack!.broker;
   }
 
   /** The first instance. */
