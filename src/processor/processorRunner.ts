@@ -71,7 +71,6 @@ interface TaskEntry {
 
 export class ProcessorRunner {
   private consumer: Consumer | undefined;
-  private sharedProducer: Producer | undefined;
   private readonly tasks = new Map<number, TaskEntry>();
   private assignment: number[] = [];
   private stopped = false;
@@ -124,11 +123,6 @@ export class ProcessorRunner {
   }
 
   async start(): Promise<void> {
-    const { kafka, guarantee } = this.options;
-    if (guarantee === 'at_least_once') {
-      this.sharedProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await this.sharedProducer.connect();
-    }
     await this.startConsumer();
   }
 
@@ -242,23 +236,26 @@ export class ProcessorRunner {
       const { kafka, spec, guarantee, applicationId } = this.options;
       const resources = await this.options.openTask(partition);
       entry.resources = resources;
-      let producer = this.sharedProducer;
-      if (guarantee === 'exactly_once') {
-        // One transactional id per task: the next owner of this partition fences this one.
-        producer = kafka.producer({
-          transactionalId: `${applicationId}-${spec.name}-${partition}`,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          transactionTimeout: this.options.transactionTimeoutMs ?? 60_000,
-        });
-        await producer.connect();
-        entry.producer = producer;
-      }
+      // A producer per task. Exactly once: one transactional id per task, so that the next owner
+      // of this partition fences this one. At least once: an idempotent producer of its own, so
+      // that a failed send (after which KafkaJS would reuse its sequence numbers: see
+      // src/kafka/idempotentSender.ts) is followed by a new producer when the task is revived.
+      const producer =
+        guarantee === 'exactly_once'
+          ? kafka.producer({
+              transactionalId: `${applicationId}-${spec.name}-${partition}`,
+              idempotent: true,
+              maxInFlightRequests: 1,
+              transactionTimeout: this.options.transactionTimeoutMs ?? 60_000,
+            })
+          : kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      entry.producer = producer;
+      await producer.connect();
       const task = new StreamTask({
         processor: this.options.processor,
         partition,
         stores: resources.stores,
-        producer: producer!,
+        producer,
         guarantee,
         groupId: this.groupId,
         deadLetterTopic: `${spec.name}.dlq`,
@@ -393,7 +390,6 @@ export class ProcessorRunner {
     this.stopped = true;
     await this.consumer?.disconnect();
     for (const p of [...this.tasks.keys()]) await this.closeTask(p);
-    await this.sharedProducer?.disconnect();
     await this.admin?.disconnect();
   }
 }

@@ -6,6 +6,7 @@ import { startTestBroker, type TestBroker } from '../../test/support/embeddedBro
 import { tempDir } from '../../test/support/tempDir.js';
 import { applyTopology } from '../topology/applyTopology.js';
 import { startStreams, type StreamsHandle } from './startStreams.js';
+import type { ProcessingGuarantee } from './streamTask.js';
 import { counter, topology } from './testing/wordCounter.js';
 
 /**
@@ -21,7 +22,7 @@ afterEach(async () => {
   for (const step of undo.splice(0).reverse()) await step();
 });
 
-async function setUp(): Promise<{
+async function setUp(guarantee: ProcessingGuarantee = 'exactly_once'): Promise<{
   broker: TestBroker;
   streams: StreamsHandle;
   produce: (n: number) => Promise<void>;
@@ -41,6 +42,7 @@ async function setUp(): Promise<{
     processors: new Map([['counter', counter]]),
     dataDir: dir.path,
     instanceId: 'recovering',
+    guarantee,
     logger,
     sessionTimeoutMs: 6000,
   });
@@ -88,5 +90,39 @@ describe('a task whose transaction can be neither committed nor aborted', () => 
     });
     await streams.whenReady();
     expect(streams.isReady()).toBe(true);
+  });
+});
+
+describe('a task at least once whose sends fail', () => {
+  it('starts again with a new producer: no count is lost, and the processor goes on', async () => {
+    const { broker, streams, produce } = await setUp('at_least_once');
+    await produce(20);
+    expect(await consumeAll(broker.kafka(), 'word-counts', 20)).toHaveLength(20);
+
+    // The broker writes the counts but the answers are lost: the sends fail after being written.
+    const PRODUCE = 0;
+    broker.broker.faults.add({
+      apiKey: PRODUCE,
+      action: 'close-after',
+      times: 6,
+      match: (request) =>
+        (request as { topicData: { name: string }[] }).topicData.some((t) => t.name === 'word-counts'),
+    });
+    await produce(20);
+    const deadline = Date.now() + 60_000;
+    while (broker.broker.faults.pending > 0 && Date.now() < deadline) await sleep(100);
+    expect(broker.broker.faults.pending).toBe(0);
+    await produce(20);
+
+    // At least once: counts may repeat, but every count from 1 to 15 of every word is there, and
+    // no later send was dropped as a repeat of a failed one.
+    const out = await consumeAll(broker.kafka(), 'word-counts', 60);
+    const seen = new Map<string, Set<string>>();
+    for (const m of out) seen.set(m.key!, (seen.get(m.key!) ?? new Set()).add(m.value!));
+    for (const word of ['apple', 'banana', 'cherry', 'date']) {
+      const counts = seen.get(word) ?? new Set();
+      expect(Array.from({ length: 15 }, (_, i) => String(i + 1)).filter((c) => !counts.has(c))).toEqual([]);
+    }
+    await streams.whenReady();
   });
 });
