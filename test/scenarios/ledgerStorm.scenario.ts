@@ -15,7 +15,9 @@ import { type AppProcess, spawnApp } from '../support/appProcess.js';
 import { KesClient } from '../support/kesClient.js';
 import { consumerLag, topologySubjects } from '../../src/ops/consumerLag.js';
 import { topology } from '../../topology/index.js';
+import { DeadLetterHeaders } from '../../src/processor/streamTask.js';
 import { pool } from '../support/pool.js';
+import { readTopic } from '../support/readTopic.js';
 import { sendPatiently } from '../support/sendPatiently.js';
 import { replayView } from '../support/replayView.js';
 import { tempDir } from '../support/tempDir.js';
@@ -235,6 +237,27 @@ export function ledgerStormScenario(
           steps.map((s) => [s, results.get(`${String(data.transferId)}:${s}`)?.status ?? null]),
         ),
       }));
+      const kafka = cluster.kafka('ledger-diagnosis-reader');
+      const deadLetters: Record<string, number> = {};
+      for (const topic of topology.topics.filter((t) => t.name.endsWith('.dlq'))) {
+        for (const { message } of await readTopic(kafka, topic.name)) {
+          const error = message.headers?.[DeadLetterHeaders.error]?.toString().slice(0, 120);
+          deadLetters[`${topic.name}: ${error}`] = (deadLetters[`${topic.name}: ${error}`] ?? 0) + 1;
+        }
+      }
+      // Where each sampled transfer's messages are: every record naming it, by topic.
+      const named = new Set(requests.map(({ data }) => String(data.transferId)));
+      const trail: Record<string, string[]> = {};
+      for (const topic of ['accounts.commands', 'accounts.events', 'money-transfers.repartition']) {
+        for (const { message } of await readTopic(kafka, topic)) {
+          if (!message.value) continue;
+          const decoded = await serde.decode(message.value);
+          const id = (decoded.value as { transferId?: string }).transferId;
+          if (id === undefined || !named.has(id)) continue;
+          const type = decoded.type.slice(decoded.type.lastIndexOf('.') + 1);
+          (trail[id] ??= []).push(`${topic}: ${type}`);
+        }
+      }
       const readiness = await Promise.all(
         client.live().map(async (at) => {
           const { body } = await client.get<{ processors: Record<string, { ready: boolean }> }>(
@@ -245,7 +268,7 @@ export function ledgerStormScenario(
           return { at, waiting: waiting.map(([name]) => name) };
         }),
       );
-      return { lags, transfers, readiness };
+      return { lags, deadLetters, transfers, trail, readiness };
     } finally {
       await admin.disconnect();
     }
