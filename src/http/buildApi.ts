@@ -12,6 +12,7 @@ import { apiAuth } from './apiAuth.js';
 import { tracingHooks } from './tracingHooks.js';
 import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
+import { isUnavailable } from '../kafka/kafkaErrors.js';
 import { commandRoutes } from './commandRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { internalRoutes } from './internalRoutes.js';
@@ -81,6 +82,9 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
       apiError = new ApiError(FASTIFY_ERRORS[error.code]!, error.message);
     else if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {
       apiError = new ApiError('INVALID_JSON', error.message);
+    } else if (isUnavailable(error)) {
+      // Kafka out of reach (a broker lost, a leader or coordinator moving): it passes.
+      apiError = new ApiError('UNAVAILABLE', `Kafka is unavailable: ${error.message}`);
     } else {
       request.log.error({ err: error, url: request.url }, 'request failed');
       apiError = new ApiError('INTERNAL_ERROR', 'an unexpected error; the log has the details');

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { CommandInputError } from '../commands/commandSender.js';
 import type { CommandResult } from '../commands/commandResult.js';
-import { isUnavailable } from '../kafka/kafkaErrors.js';
 import { formatPosition } from '../views/sourcePosition.js';
 import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
@@ -106,20 +105,13 @@ async function sendCommand(
   const started = performance.now();
   const outcome = running.waiter.expect(prepared.commandId, context.limits.commandTimeoutMs);
   const { record } = prepared;
-  try {
-    await running.producer.send({
-      topic: record.topic,
-      acks: -1,
-      messages: [{ key: record.key, value: record.value, headers: { ...record.headers, ...trace } }],
-    });
-  } catch (err) {
-    // Not written, or not known to be: the client sends it again with the same Idempotency-Key,
-    // which a command written after all answers with its first result.
-    if (isUnavailable(err)) {
-      throw new ApiError('UNAVAILABLE', `Kafka could not take the command: ${(err as Error).message}`);
-    }
-    throw err;
-  }
+  // A send that fails because Kafka is out of reach is answered 503 (buildApi): not written, or not
+  // known to be, and sent again with the same Idempotency-Key it gets the first one's result.
+  await running.producer.send({
+    topic: record.topic,
+    acks: -1,
+    messages: [{ key: record.key, value: record.value, headers: { ...record.headers, ...trace } }],
+  });
   const result = await outcome;
   context.metrics.commandDuration.observe(
     { type, status: result?.status ?? 'PENDING' },

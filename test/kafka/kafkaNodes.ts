@@ -153,8 +153,11 @@ export async function startKafkaNodes(options: KafkaNodesOptions = {}): Promise<
       properties: path.join(dir, 'server.properties'),
     });
   }
-  // A cluster id is a Kafka Uuid: 16 random bytes in URL-safe base64.
-  const clusterId = randomBytes(16).toString('base64url');
+  // A cluster id is a Kafka Uuid: 16 random bytes in URL-safe base64, and, as Kafka's own
+  // Uuid.randomUuid() makes sure, not starting with '-' (the format command would take it for an option).
+  let clusterId: string;
+  do clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-'));
   const formats = await Promise.all(
     nodes.map((node) => {
       fs.writeFileSync(

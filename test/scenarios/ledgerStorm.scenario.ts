@@ -16,6 +16,7 @@ import { KesClient } from '../support/kesClient.js';
 import { consumerLag, topologySubjects } from '../../src/ops/consumerLag.js';
 import { topology } from '../../topology/index.js';
 import { DeadLetterHeaders } from '../../src/processor/streamTask.js';
+import { partitionEnds } from '../support/highWatermarks.js';
 import { pool } from '../support/pool.js';
 import { readTopic } from '../support/readTopic.js';
 import { sendPatiently } from '../support/sendPatiently.js';
@@ -268,7 +269,20 @@ export function ledgerStormScenario(
           return { at, waiting: waiting.map(([name]) => name) };
         }),
       );
-      return { lags, deadLetters, transfers, trail, readiness };
+      // A transaction left open holds the last stable offset back (read_committed readers wait):
+      // the partitions whose high watermark is past it.
+      const held: string[] = [];
+      for (const topic of [
+        'accounts.commands',
+        'accounts.events',
+        'money-transfers.repartition',
+        'transfers.events',
+      ]) {
+        for (const { partition, high, stable } of await partitionEnds(kafka, topic)) {
+          if (stable !== high) held.push(`${topic}:${partition} stable ${stable} high ${high}`);
+        }
+      }
+      return { lags, deadLetters, held, transfers, trail, readiness };
     } finally {
       await admin.disconnect();
     }
