@@ -249,14 +249,30 @@ export function ledgerStormScenario(
       // Where each sampled transfer's messages are: every record naming it, by topic.
       const named = new Set(requests.map(({ data }) => String(data.transferId)));
       const trail: Record<string, string[]> = {};
-      for (const topic of ['accounts.commands', 'accounts.events', 'money-transfers.repartition']) {
+      // The saga's state as its changelog has it (JSON, keyed by transfer id), each write in order.
+      for (const { message } of await readTopic(kafka, 'money-transfers.changelog')) {
+        const id = message.key?.toString();
+        if (id === undefined || !named.has(id) || !message.value) continue;
+        const state = JSON.parse(message.value.toString()) as { phase: string; declined: string | null };
+        (trail[id] ??= []).push(`changelog @${message.offset}: ${state.phase} ${state.declined ?? ''}`);
+      }
+      for (const topic of ['transfers.commands', 'transfers.events']) {
         for (const { message } of await readTopic(kafka, topic)) {
+          if (!message.value || !named.has(message.key?.toString() ?? '')) continue;
+          const type = (await serde.decode(message.value)).type;
+          (trail[message.key!.toString()] ??= []).push(
+            `${topic} @${message.offset}: ${type.slice(type.lastIndexOf('.') + 1)}`,
+          );
+        }
+      }
+      for (const topic of ['accounts.commands', 'accounts.events', 'money-transfers.repartition']) {
+        for (const { message, partition } of await readTopic(kafka, topic)) {
           if (!message.value) continue;
           const decoded = await serde.decode(message.value);
           const id = (decoded.value as { transferId?: string }).transferId;
           if (id === undefined || !named.has(id)) continue;
           const type = decoded.type.slice(decoded.type.lastIndexOf('.') + 1);
-          (trail[id] ??= []).push(`${topic}: ${type}`);
+          (trail[id] ??= []).push(`${topic}:${partition} @${message.offset}: ${type}`);
         }
       }
       const readiness = await Promise.all(
