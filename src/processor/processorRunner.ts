@@ -76,6 +76,8 @@ export class ProcessorRunner {
   private stopped = false;
   /** In the group: between a join and the next crash of the consumer. */
   private member = false;
+  /** The consumer crashed since the last join: the tasks it had are closed at the next one. */
+  private lost = false;
   private restarts = 0;
   private admin: Admin | undefined;
   private readonly groupId: string;
@@ -142,6 +144,9 @@ export class ProcessorRunner {
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.member = false;
+      // Out of the group: until it joins again another instance may own (and write) any of its
+      // partitions, so no task of the old membership is kept (Kafka Streams' lost partitions).
+      this.lost = true;
       if (payload.restart) {
         this.logger.warn({ err: payload.error }, 'consumer failed; KafkaJS restarts it');
         return;
@@ -190,6 +195,10 @@ export class ProcessorRunner {
 
   private async onAssignment(partitions: number[]): Promise<void> {
     this.assignment = partitions;
+    if (this.lost) {
+      this.lost = false;
+      for (const p of [...this.tasks.keys()]) await this.closeTask(p);
+    }
     const keep = new Set(partitions);
     const revoked = [...this.tasks.keys()].filter((p) => !keep.has(p));
     for (const p of revoked) await this.closeTask(p);
@@ -251,6 +260,15 @@ export class ProcessorRunner {
           : kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       entry.producer = producer;
       await producer.connect();
+      if (guarantee === 'exactly_once') {
+        // A transactional KafkaJS producer sends InitProducerId again when its first transaction
+        // begins (its transactional manager is initialized lazily), and that is the call that
+        // fences the partition's previous owner for good. Begin and drop an empty transaction now
+        // (no EndTxn is sent), so that the fencing comes before the stores are restored: fencing
+        // afterwards, a task restored from before the previous owner's last commits would go on
+        // from a stale state without ever being fenced itself.
+        await (await producer.transaction()).abort();
+      }
       const task = new StreamTask({
         processor: this.options.processor,
         partition,
