@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
+import { dieWithParent } from '../support/dieWithParent.js';
 import { run } from '../support/run.js';
 import { KAFKA_VERSION, kafkaJars } from './kafkaJars.js';
 
@@ -63,14 +64,9 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/**
- * `java` with a parent-death signal (util-linux's setpriv execs into it, so the pid stays the
- * JVM's): a node outlives no test process, even one killed before it could stop its nodes.
- */
+/** A node outlives no test process, even one killed before it could stop its nodes. */
 function spawnJava(args: string[]): ChildProcess {
-  return spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', 'java', ...args], {
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
+  return spawn(...dieWithParent('java', args), { stdio: ['ignore', 'ignore', 'ignore'] });
 }
 
 function freePort(): Promise<number> {

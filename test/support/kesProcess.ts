@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { dieWithParent } from './dieWithParent.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -19,8 +20,13 @@ export interface KesProcess {
  */
 export function spawnKes(args: readonly string[], nodeArgs: readonly string[] = []): Promise<KesProcess> {
   const child = spawn(
-    process.execPath,
-    [...nodeArgs, '--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args],
+    ...dieWithParent(process.execPath, [
+      ...nodeArgs,
+      '--import',
+      'tsx',
+      path.join(root, 'src/cli/main.ts'),
+      ...args,
+    ]),
     {
       cwd: root,
       env: { ...process.env, KES_LOG_LEVEL: 'info' },

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { dieWithParent } from './dieWithParent.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -24,7 +25,7 @@ export interface ScriptProcess {
 export function spawnScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): ScriptProcess {
   // KES_CHILD_NODE_ARGS passes flags to the child's node (e.g. --cpu-prof for profiling).
   const nodeArgs = process.env.KES_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
+  const child = spawn(...dieWithParent(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args]), {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
