@@ -6,6 +6,7 @@ import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 import { CommandSender } from '../commands/commandSender.js';
 import { kafkaLogCreator } from '../config/kafkaLogger.js';
+import { BatchingSender } from '../kafka/batchingSender.js';
 import { IdempotentSender } from '../kafka/idempotentSender.js';
 import { deciders } from '../domain/domainCatalog.js';
 import type { Processor } from '../processor/processor.js';
@@ -177,21 +178,45 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     },
     onRestore: metrics.onRestore,
   } as const;
-  const fixed = await startStreams({ ...streamsOptions, kafka, topology, processors });
-  const control = await ViewControl.start({
-    kafka,
-    groupId: `${topology.applicationId}-${instanceId}-views`,
-  });
-  const viewRuntime = await ViewRuntime.start({
-    kafka,
-    topology,
-    serde,
-    views,
-    runsHere,
-    control,
-    streams: streamsOptions,
-    ...options.views,
-  });
+  const startViews = async () => {
+    const control = await ViewControl.start({
+      kafka,
+      groupId: `${topology.applicationId}-${instanceId}-views`,
+    });
+    try {
+      const runtime = await ViewRuntime.start({
+        kafka,
+        topology,
+        serde,
+        views,
+        runsHere,
+        control,
+        streams: streamsOptions,
+        ...options.views,
+      });
+      return { control, runtime };
+    } catch (err) {
+      await control.stop().catch(() => undefined);
+      throw err;
+    }
+  };
+  // The processors and the views join their groups at the same time (each join waits out the
+  // group's initial rebalance delay: one after the other, start-up took the sum of them).
+  const [fixedStart, viewsStart] = await Promise.allSettled([
+    startStreams({ ...streamsOptions, kafka, topology, processors }),
+    startViews(),
+  ]);
+  if (fixedStart.status === 'rejected' || viewsStart.status === 'rejected') {
+    if (fixedStart.status === 'fulfilled') await fixedStart.value.close().catch(() => undefined);
+    if (viewsStart.status === 'fulfilled') {
+      await viewsStart.value.runtime.close().catch(() => undefined);
+      await viewsStart.value.control.stop().catch(() => undefined);
+    }
+    await http?.close().catch(() => undefined);
+    throw fixedStart.status === 'rejected' ? fixedStart.reason : (viewsStart as PromiseRejectedResult).reason;
+  }
+  const fixed = fixedStart.value;
+  const { control, runtime: viewRuntime } = viewsStart.value;
   started.views = viewRuntime;
   const isReady = () => fixed.isReady() && viewRuntime.isReady();
   const streams: StreamsHandle = {
@@ -291,7 +316,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
         waiter = await waiting;
         producer = new IdempotentSender(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
         await producer.connect();
-        context.running = { producer, waiter, streams: running };
+        context.running = { commands: new BatchingSender(producer), waiter, streams: running };
       },
       async close() {
         // Drain: not ready any more, still serving; then stop listening, answering what is in

@@ -32,7 +32,8 @@ export class CommandResultWaiter {
     await consumer.run({
       autoCommit: true,
       eachMessage: async ({ message }) => {
-        if (message.value === null) return;
+        // The key is the command id: results of commands nobody here waits for are not decoded.
+        if (message.value === null || (message.key && !waiter.waiters.has(message.key.toString()))) return;
         const result = (await options.serde.decode(message.value)).value as unknown as CommandResult;
         const waiting = waiter.waiters.get(result.commandId);
         if (!waiting) return;

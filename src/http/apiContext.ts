@@ -1,4 +1,4 @@
-import type { IdempotentSender } from '../kafka/idempotentSender.js';
+import type { BatchingSender } from '../kafka/batchingSender.js';
 import type { Logger } from 'pino';
 import type { CommandResultWaiter } from '../commands/commandResultWaiter.js';
 import type { CommandSender } from '../commands/commandSender.js';
@@ -28,7 +28,7 @@ export interface ApiContext {
   readonly viewState: (view: string) => ViewState;
   running?: {
     /** Writes HTTP commands to their topics. */
-    readonly producer: Pick<IdempotentSender, 'send'>;
+    readonly commands: Pick<BatchingSender, 'send'>;
     readonly waiter: CommandResultWaiter;
     readonly streams: StreamsHandle;
   };

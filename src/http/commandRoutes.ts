@@ -107,10 +107,10 @@ async function sendCommand(
   const { record } = prepared;
   // A send that fails because Kafka is out of reach is answered 503 (buildApi): not written, or not
   // known to be, and sent again with the same Idempotency-Key it gets the first one's result.
-  await running.producer.send({
-    topic: record.topic,
-    acks: -1,
-    messages: [{ key: record.key, value: record.value, headers: { ...record.headers, ...trace } }],
+  await running.commands.send(record.topic, {
+    key: record.key,
+    value: record.value,
+    headers: { ...record.headers, ...trace },
   });
   const result = await outcome;
   context.metrics.commandDuration.observe(

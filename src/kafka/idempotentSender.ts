@@ -1,4 +1,4 @@
-import type { Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
+import type { Producer, ProducerBatch, RecordMetadata } from 'kafkajs';
 
 /**
  * Sends records through an idempotent producer that is replaced by a new one after a failed send.
@@ -20,11 +20,11 @@ export class IdempotentSender {
     await this.current();
   }
 
-  async send(record: ProducerRecord): Promise<RecordMetadata[]> {
+  async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
     const current = this.current();
     const producer = await current;
     try {
-      return await producer.send(record);
+      return await producer.sendBatch(batch);
     } catch (err) {
       if (this.producer === current) {
         this.producer = undefined;

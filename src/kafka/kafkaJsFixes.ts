@@ -1,4 +1,5 @@
 import { createRequire, Module } from 'node:module';
+import { installConcurrentTransactionsRetry } from './concurrentTransactionsRetry.js';
 import { filterAbortedMessages } from './filterAbortedMessages.js';
 
 /**
@@ -6,7 +7,10 @@ import { filterAbortedMessages } from './filterAbortedMessages.js';
  * runs, as its own CLI or as a library (no patched files in node_modules: npm does not run a
  * dependency's install scripts, and a library's users would never get them).
  *
- * One fix today: read_committed filtering (filterAbortedMessages.ts). KafkaJS's
+ * Two fixes. CONCURRENT_TRANSACTIONS asked again within 2–50 ms (concurrentTransactionsRetry.ts:
+ * a patch of KafkaJS's Broker class, which holds whenever it is installed).
+ *
+ * And read_committed filtering (filterAbortedMessages.ts). KafkaJS's
  * `src/consumer/batch.js` takes `require('./filterAbortedMessages')` once, when it is first
  * loaded, and KafkaJS loads it with its main module. So this module puts kes's function in Node's
  * CommonJS cache under that file's name before anything loads KafkaJS: batch.js is then handed
@@ -33,10 +37,18 @@ const isKes = (entry: NodeJS.Module | undefined): boolean =>
   typeof entry?.exports === 'function' && (entry.exports as { [KES_FIX]?: boolean })[KES_FIX] === true;
 
 /**
- * Puts kes's filter where KafkaJS's batch.js will look for its own. Returns false when it is too
- * late: batch.js is loaded already and holds KafkaJS's filter.
+ * Installs both fixes. Returns false when it is too late for the filter: batch.js is loaded
+ * already and holds KafkaJS's own.
  */
 export function installKafkaJsFixes(): boolean {
+  const installed = installAbortedFilter();
+  // After the filter: this loads part of KafkaJS (its broker client, not batch.js).
+  installConcurrentTransactionsRetry();
+  return installed;
+}
+
+/** Puts kes's filter where KafkaJS's batch.js will look for its own. */
+function installAbortedFilter(): boolean {
   const filterFile = kafkaJsFile('filterAbortedMessages.js');
   if (isKes(require.cache[filterFile])) return true;
   if (require.cache[kafkaJsFile('batch.js')]) return false;

@@ -63,8 +63,17 @@ export class ViewRuntime {
     await admin.connect();
     const runtime = new ViewRuntime(options, admin);
     const runsHere = (name: string) => options.views.has(name) && (options.runsHere?.(name) ?? true);
-    for (const name of options.views.keys()) {
-      if (runsHere(name)) await runtime.reconcile(options.control.state(name));
+    // Every view at once: each joins groups of its own, and a join waits (the group's initial
+    // rebalance delay) however many others are under way.
+    const starts = await Promise.allSettled(
+      [...options.views.keys()]
+        .filter(runsHere)
+        .map((name) => runtime.reconcile(options.control.state(name))),
+    );
+    const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await runtime.close().catch(() => undefined);
+      throw failed.reason;
     }
     options.control.on('change', (state) => {
       if (runsHere(state.view)) runtime.serialize(() => runtime.reconcile(state));

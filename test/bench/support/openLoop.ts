@@ -1,0 +1,130 @@
+/**
+ * An open-loop HTTP load generator, run as a process of its own (`tsx openLoop.ts '<json options>'`):
+ * it sends requests on a fixed schedule, `rate` a second for `durationS`, whatever the answers do
+ * (a closed-loop client slows down with the server and hides its queueing). Each latency is
+ * measured from the request's scheduled time, not from when it could be sent, so a client that
+ * falls behind its own schedule counts against the server too (no coordinated omission).
+ *
+ * Prints one JSON line: what was sent and answered, by status, and latency percentiles of the
+ * answered requests (ms).
+ */
+import { Pool } from 'undici';
+
+export interface OpenLoopOptions {
+  readonly url: string;
+  readonly path: string;
+  readonly rate: number;
+  readonly durationS: number;
+  /** The JSON body of request i. */
+  readonly bodies: {
+    readonly template: Record<string, unknown>;
+    readonly idField: string;
+    readonly ids: number;
+    readonly idPrefix: string;
+  };
+  /** A request unanswered after this long is given up (counted under `timeouts`). */
+  readonly timeoutMs: number;
+  readonly connections: number;
+}
+
+export interface OpenLoopResult {
+  readonly offered_cps: number;
+  readonly sent: number;
+  readonly ok: number;
+  readonly statuses: Record<string, number>;
+  readonly errors: number;
+  readonly timeouts: number;
+  /** Answered with 200 per second of the schedule. */
+  readonly achieved_cps: number;
+  /** How far behind its schedule the client sent at worst (its own saturation), ms. */
+  readonly max_send_lag_ms: number;
+  readonly p50_ms: number;
+  readonly p90_ms: number;
+  readonly p99_ms: number;
+  readonly max_ms: number;
+}
+
+export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
+  const pool = new Pool(options.url, {
+    connections: options.connections,
+    pipelining: 1,
+    keepAliveTimeout: 60_000,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
+  const total = Math.round(options.rate * options.durationS);
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  let timeouts = 0;
+  let maxLag = 0;
+  const { template, idField, ids, idPrefix } = options.bodies;
+  const inFlight = new Set<Promise<void>>();
+  const send = (i: number, scheduled: number) => {
+    const body = JSON.stringify({ ...template, [idField]: `${idPrefix}${i % ids}` });
+    const request = pool
+      .request({
+        method: 'POST',
+        path: options.path,
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+      .then(async (response) => {
+        await response.body.dump();
+        const status = String(response.statusCode);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (response.statusCode === 200) latencies.push(performance.now() - scheduled);
+      })
+      .catch((err: { code?: string }) => {
+        if (err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') timeouts++;
+        else errors++;
+      })
+      .finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  };
+  const start = performance.now();
+  const interval = 1000 / options.rate;
+  let next = 0;
+  while (next < total) {
+    const now = performance.now();
+    while (next < total && start + next * interval <= now) {
+      const scheduled = start + next * interval;
+      maxLag = Math.max(maxLag, now - scheduled);
+      send(next++, scheduled);
+    }
+    // Wake for the next scheduled request (timers are ~1 ms at best: several go out per wake).
+    const wait = start + next * interval - performance.now();
+    await new Promise((r) => (wait >= 1 ? setTimeout(r, Math.floor(wait)) : setImmediate(r)));
+  }
+  while (inFlight.size > 0) await Promise.race(inFlight);
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies.length === 0
+      ? NaN
+      : round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
+  const ok = statuses['200'] ?? 0;
+  return {
+    offered_cps: options.rate,
+    sent: total,
+    ok,
+    statuses,
+    errors,
+    timeouts,
+    achieved_cps: Math.round(ok / options.durationS),
+    max_send_lag_ms: round(maxLag),
+    p50_ms: at(0.5),
+    p90_ms: at(0.9),
+    p99_ms: at(0.99),
+    max_ms: round(latencies.at(-1) ?? NaN),
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await openLoop(JSON.parse(process.argv[2]!) as OpenLoopOptions);
+  console.log(JSON.stringify(result));
+}
