@@ -3,6 +3,7 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
 import { Serde } from '../serde/serde.js';
 import { cliKafka, defaultBrokers, defaultRegistry, registryAuthFromEnv } from './options.js';
+import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 
 /**
  * `kes tail <topic>`: prints a topic's records as JSON lines — partition, offset, key, headers,
@@ -39,7 +40,7 @@ export function tailCommand(program: Command): void {
         const admin = kafka.admin();
         await admin.connect();
         const ends = new Map(
-          (await admin.fetchTopicOffsets(topic)).map((p) => [
+          (await fetchTopicOffsets(admin, topic)).map((p) => [
             p.partition,
             BigInt(opts.readUncommitted ? p.high : p.offset),
           ]),

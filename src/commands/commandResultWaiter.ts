@@ -1,6 +1,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Serde } from '../serde/serde.js';
 import { COMMAND_RESULTS_TOPIC, type CommandResult } from './commandResult.js';
+import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 
 interface Waiter {
   resolve(result: CommandResult): void;
@@ -46,7 +47,7 @@ export class CommandResultWaiter {
     const admin = options.kafka.admin();
     await admin.connect();
     try {
-      const ends = await admin.fetchTopicOffsets(COMMAND_RESULTS_TOPIC);
+      const ends = await fetchTopicOffsets(admin, COMMAND_RESULTS_TOPIC);
       for (const p of assignment[COMMAND_RESULTS_TOPIC] ?? []) {
         const end = ends.find((e) => e.partition === p);
         if (end) consumer.seek({ topic: COMMAND_RESULTS_TOPIC, partition: p, offset: end.high });

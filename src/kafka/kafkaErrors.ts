@@ -38,6 +38,12 @@ export function isFenced(err: unknown): boolean {
   return false;
 }
 
+/** The topic (or the partition) does not exist, as far as the broker asked knows. */
+export function isUnknownTopic(err: unknown): boolean {
+  for (const cause of causes(err)) if (cause.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+  return false;
+}
+
 /** KafkaJS's names for a cluster it could not reach or that did not answer in time. */
 const UNREACHABLE = new Set([
   'KafkaJSNumberOfRetriesExceeded',

@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { TopologySpec } from '../topology/topologySpec.js';
+import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 
 /** How far one processor's group is behind on one partition of one input. */
 export interface PartitionLag {
@@ -33,7 +34,7 @@ export async function consumerLag(admin: Admin, subjects: readonly LagSubject[])
     const committed = await admin.fetchOffsets({ groupId: group, topics: [...inputs] });
     for (const { topic, partitions } of committed) {
       if (!ends.has(topic)) {
-        const offsets = await admin.fetchTopicOffsets(topic);
+        const offsets = await fetchTopicOffsets(admin, topic);
         ends.set(topic, new Map(offsets.map((o) => [o.partition, Number(o.high)])));
       }
       for (const { partition, offset } of partitions) {

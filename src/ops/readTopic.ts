@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 
 export interface RawRecord {
   readonly partition: number;
@@ -17,7 +18,7 @@ export async function readTopic(
 ): Promise<RawRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
-  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.offset)]));
+  const ends = new Map((await fetchTopicOffsets(admin, topic)).map((p) => [p.partition, BigInt(p.offset)]));
   await admin.disconnect();
   const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
   const records: RawRecord[] = [];

@@ -7,6 +7,7 @@ import { isFenced, TaskFencedError } from '../kafka/kafkaErrors.js';
 import type { Processor } from './processor.js';
 import { type ProcessedChunk, type ProcessingGuarantee, StreamTask, type TaskStore } from './streamTask.js';
 import { TaskState } from './taskState.js';
+import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 
 /**
  * Runs one processor of the topology in this instance: a KafkaJS consumer in the processor's
@@ -232,7 +233,7 @@ export class ProcessorRunner {
       let offset = partitions.find((p) => p.partition === partition)?.offset ?? '-1';
       if (BigInt(offset) < 0n) {
         // Nothing committed yet: from the start of the partition, as a new member reads it.
-        const ends = await this.admin.fetchTopicOffsets(topic);
+        const ends = await fetchTopicOffsets(this.admin, topic);
         offset = ends.find((p) => p.partition === partition)?.low ?? '0';
       }
       this.consumer?.seek({ topic, partition, offset });

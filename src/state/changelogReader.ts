@@ -6,6 +6,8 @@ import type {
   ChangelogSource,
 } from './changelogSource.js';
 import { StateError } from './stateError.js';
+import { isUnknownTopic } from '../kafka/kafkaErrors.js';
+import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 
 export interface ChangelogReaderOptions {
   readonly kafka: Kafka;
@@ -111,7 +113,7 @@ export class ChangelogReader implements ChangelogSource {
     this.checkUsable();
     let all: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
     try {
-      all = await this.admin.fetchTopicOffsets(topic);
+      all = await fetchTopicOffsets(this.admin, topic);
     } catch (err) {
       if (!isUnknownTopic(err)) throw err;
       throw new StateError('UNKNOWN_PARTITION', `${topic}-${partition}`, { cause: err });
@@ -341,11 +343,4 @@ function toRecord(read: ActiveRead, message: KafkaMessage): ChangelogRecord {
     );
   }
   return { offset: BigInt(message.offset), key: message.key.toString('utf8'), value: message.value };
-}
-
-function isUnknownTopic(error: unknown): boolean {
-  for (let e = error as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
-  }
-  return false;
 }

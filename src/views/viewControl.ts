@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 
 /** Which generation of a view serves queries, and which one is being built beside it. */
 export interface ViewState {
@@ -44,7 +45,7 @@ export class ViewControl extends EventEmitter<{ change: [ViewState] }> {
     await admin.connect();
     let end: bigint;
     try {
-      end = BigInt((await admin.fetchTopicOffsets(VIEWS_TOPIC))[0]?.high ?? '0');
+      end = BigInt((await fetchTopicOffsets(admin, VIEWS_TOPIC))[0]?.high ?? '0');
     } finally {
       await admin.disconnect();
     }

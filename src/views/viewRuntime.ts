@@ -11,6 +11,7 @@ import type { TopologySpec } from '../topology/topologySpec.js';
 import type { QueryableView, ReadView } from './readSide.js';
 import type { ViewControl, ViewState } from './viewControl.js';
 import { generationName, generationTopic, generationTopology } from './viewGeneration.js';
+import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 
 export interface ViewRuntimeOptions {
   readonly kafka: Kafka;
@@ -257,7 +258,7 @@ export class ViewRuntime {
       const ours = await this.committed(group(spec), spec.inputs);
       if (spec.inputs.some((t) => internal.has(t))) {
         for (const topic of spec.inputs) {
-          for (const { partition, high } of await this.admin.fetchTopicOffsets(topic)) {
+          for (const { partition, high } of await fetchTopicOffsets(this.admin, topic)) {
             // The last entry of a transactional topic is a commit marker, never consumed.
             const at = ours.get(`${topic}:${partition}`) ?? 0;
             if (at < Number(high) - 1) {
