@@ -7,8 +7,9 @@ forEachBroker('fetchTopicOffsets', {}, (target) => {
     const admin = target.kafka('topic-offsets').admin();
     await admin.connect();
     try {
-      // Asked at once (no wait for leaders): Kafka names a new partition's leader before that leader serves it (NOT_LEADER_OR_FOLLOWER
-      // meanwhile), and KafkaJS's own fetchTopicOffsets gives up on that at once.
+      // Asked at once (no wait for leaders): Kafka names a new partition's leader before that
+      // leader serves it (NOT_LEADER_OR_FOLLOWER meanwhile), and KafkaJS's own fetchTopicOffsets
+      // gives up on that at once.
       const topics = Array.from({ length: 8 }, (_, i) => `offsets-${i}-${Date.now()}`);
       for (const topic of topics) {
         await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: false });
