@@ -57,7 +57,6 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
         registry: registry.url,
         dataDir: path.join(dir.path, 'app'),
         instanceId: 'bench-http',
-        logLevel: 'warn',
       }).catch((err: Error) => {
         throw new Error(`kes app did not start: ${err.message}`);
       }),
