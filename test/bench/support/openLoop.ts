@@ -59,10 +59,12 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   let timeouts = 0;
   let maxLag = 0;
   const { template, idField, ids, idPrefix } = options.bodies;
-  const inFlight = new Set<Promise<void>>();
+  let inFlight = 0;
+  let allAnswered: (() => void) | undefined;
   const send = (i: number, scheduled: number) => {
     const body = JSON.stringify({ ...template, [idField]: `${idPrefix}${i % ids}` });
-    const request = pool
+    inFlight++;
+    void pool
       .request({
         method: 'POST',
         path: options.path,
@@ -79,8 +81,9 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
         if (err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') timeouts++;
         else errors++;
       })
-      .finally(() => inFlight.delete(request));
-    inFlight.add(request);
+      .finally(() => {
+        if (--inFlight === 0) allAnswered?.();
+      });
   };
   const start = performance.now();
   const interval = 1000 / options.rate;
@@ -96,7 +99,7 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     const wait = start + next * interval - performance.now();
     await new Promise((r) => (wait >= 1 ? setTimeout(r, Math.floor(wait)) : setImmediate(r)));
   }
-  while (inFlight.size > 0) await Promise.race(inFlight);
+  if (inFlight > 0) await new Promise<void>((resolve) => (allAnswered = resolve));
   await pool.close();
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
