@@ -6,7 +6,8 @@
  * nodes), `kes registry` and one `kes app` each in a process of their own, and the load from a
  * fourth (test/bench/support/openLoop.ts). Deposits are spread over 200 accounts opened first.
  *
- * - ready_s: from spawning `kes app` on the empty cluster (no topics, no schemas) to its readiness;
+ * - ready_s: from spawning `kes app` on the empty cluster (no topics, no schemas) to its readiness
+ *   (the brokers keep their default initial rebalance delay of 3 s, as users run them);
  * - connections: its TCP connections to the brokers, once ready;
  * - steps: each offered rate for --step-s seconds (default 15), rising until one is not sustained;
  *   a rate is sustained when every request is answered 200 and p99 ≤ 250 ms;
@@ -45,7 +46,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
   const dir = tempDir('kes-bench-http-');
   const undo: (() => Promise<unknown>)[] = [async () => dir.remove()];
   try {
-    const kafka = await startBenchKafka(dir.path);
+    const kafka = await startBenchKafka(dir.path, { groupDelay: true });
     undo.push(() => kafka.stop());
     const registry = await spawnRegistry(kafka.bootstrap);
     undo.push(() => registry.kill('SIGTERM'));

@@ -29,14 +29,25 @@ export function benchKafkaKind(): BenchKafkaKind {
  * Starts the bench's Kafka in `dir` (the embedded broker's data; real nodes keep theirs in a folder
  * of their own). KES_BENCH_BROKER_PROFILE_DIR=<dir> profiles the embedded broker.
  */
-export async function startBenchKafka(dir: string): Promise<BenchKafka> {
+export async function startBenchKafka(
+  dir: string,
+  {
+    groupDelay = false,
+  }: {
+    /**
+     * Keep the brokers' default group.initial.rebalance.delay.ms (3 s), as users run them; by
+     * default a bench turns it off (a group's first join then waits for nothing).
+     */
+    groupDelay?: boolean;
+  } = {},
+): Promise<BenchKafka> {
   const kind = benchKafkaKind();
   if (kind === 'embedded') {
     const profileDir = process.env.KES_BENCH_BROKER_PROFILE_DIR;
     const broker = await spawnBroker(
       path.join(dir, 'broker'),
       0,
-      ['--initial-rebalance-delay-ms', '0'],
+      groupDelay ? [] : ['--initial-rebalance-delay-ms', '0'],
       profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     );
     return {
@@ -47,7 +58,11 @@ export async function startBenchKafka(dir: string): Promise<BenchKafka> {
     };
   }
   const count = kind === 'kafka3' ? 3 : 1;
-  const nodes = await startKafkaNodes({ nodes: count, heapMb: 768 });
+  const nodes = await startKafkaNodes({
+    nodes: count,
+    heapMb: 768,
+    ...(groupDelay ? { config: { 'group.initial.rebalance.delay.ms': '3000' } } : {}),
+  });
   return {
     label: `kafka-${KAFKA_VERSION}x${count}`,
     bootstrap: nodes.bootstrap,
