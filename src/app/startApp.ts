@@ -171,6 +171,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       partition: number;
       records: number;
       failed: number;
+      wrote: boolean;
       durationMs: number;
     }) => {
       metrics.onProcessed(e);

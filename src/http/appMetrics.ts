@@ -14,6 +14,7 @@ export class AppMetrics {
   readonly registry = new Registry();
   readonly recordsProcessed: Counter<'processor'>;
   readonly recordsFailed: Counter<'processor'>;
+  readonly chunksWritten: Counter<'processor'>;
   readonly commandDuration: Histogram<'type' | 'status'>;
   readonly restoredRecords: Counter<'store'>;
   readonly restoreRemaining: Gauge<'store' | 'partition'>;
@@ -31,6 +32,12 @@ export class AppMetrics {
     this.recordsFailed = new Counter({
       name: 'kes_records_failed_total',
       help: 'Input records sent to the dead-letter topic per processor',
+      labelNames: ['processor'],
+      registers,
+    });
+    this.chunksWritten = new Counter({
+      name: 'kes_chunks_written_total',
+      help: 'Chunks of input records whose outputs and store writes were written together, per processor: each a transaction under exactly once',
       labelNames: ['processor'],
       registers,
     });
@@ -78,8 +85,9 @@ export class AppMetrics {
     this.lagSource = { admin, runners };
   }
 
-  onProcessed = (e: { processor: string; records: number; failed: number }): void => {
+  onProcessed = (e: { processor: string; records: number; failed: number; wrote: boolean }): void => {
     this.recordsProcessed.inc({ processor: e.processor }, e.records);
+    if (e.wrote) this.chunksWritten.inc({ processor: e.processor });
     if (e.failed > 0) this.recordsFailed.inc({ processor: e.processor }, e.failed);
   };
 

@@ -315,6 +315,7 @@ describe('operations', () => {
     const { status, body } = await api.get('/metrics');
     expect(status).toBe(200);
     expect(body).toMatch(/^kes_records_processed_total\{processor="stock-commands"\} \d+$/m);
+    expect(body).toMatch(/^kes_chunks_written_total\{processor="stock-commands"\} [1-9]\d*$/m);
     expect(body).toMatch(/^kes_consumer_lag\{processor="[^"]+",topic="[^"]+",partition="\d"\} \d+$/m);
     expect(body).toMatch(/^kes_command_duration_seconds_count\{type="AddProduct",status="ACCEPTED"\} \d+$/m);
     expect(body).toMatch(/^kes_command_duration_seconds_count\{type="AddProduct",status="REJECTED"\} \d+$/m);

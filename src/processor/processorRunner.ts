@@ -57,6 +57,8 @@ export interface ProcessorRunnerOptions {
     partition: number;
     records: number;
     failed: number;
+    /** Whether it wrote anything (a transaction, under exactly once), or only moved the offsets. */
+    wrote: boolean;
     durationMs: number;
   }) => void;
 }
@@ -381,6 +383,7 @@ export class ProcessorRunner {
         partition: batch.partition,
         records: result.records,
         failed: result.failed,
+        wrote: !result.offsetsPending,
         durationMs: performance.now() - started,
       });
       await heartbeat();

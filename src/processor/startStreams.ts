@@ -32,6 +32,7 @@ export interface StreamsOptions {
     partition: number;
     records: number;
     failed: number;
+    wrote: boolean;
     durationMs: number;
   }) => void;
   readonly onRestore?: (progress: RestoreProgress) => void;

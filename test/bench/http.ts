@@ -14,7 +14,9 @@
  * - max_sustained_cps: the highest sustained rate;
  * - p50_ms_500 / p99_ms_500, p50_ms_2000 / p99_ms_2000: latency at 500/s and 2,000/s (measured
  *   from each request's scheduled time);
- * - app_cpu_pct per step: the app's CPU time over the step's wall time (100 = one core).
+ * - app_cpu_pct per step: the app's CPU time over the step's wall time (100 = one core);
+ * - txn_per_command per step: transactions committed (kes_chunks_written_total, every processor)
+ *   per command answered.
  *
  * Options: --step-s <n>; --rates 500,1000,… (the ladder); --profile <dir> (the app runs with
  * --cpu-prof and writes its profile there when it stops).
@@ -69,7 +71,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
 
     await openAccounts(app.url);
     await load(app, 200, 5); // warm-up: connections, JIT, first transactions
-    const steps: (OpenLoopResult & { sustained: boolean; app_cpu_pct: number })[] = [];
+    const steps: Awaited<ReturnType<typeof load>>[] = [];
     for (const rate of rates) {
       const step = await load(app, rate, stepS);
       steps.push(step);
@@ -102,6 +104,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
         p50: s.p50_ms,
         p99: s.p99_ms,
         app_cpu_pct: s.app_cpu_pct,
+        txn_per_command: s.txn_per_command,
         sustained: s.sustained,
         ...(s.ok === s.sent ? {} : { statuses: s.statuses, errors: s.errors, timeouts: s.timeouts }),
       })),
@@ -124,6 +127,7 @@ async function load(app: AppProcess, rate: number, seconds: number) {
     timeoutMs: 15_000,
     connections: Math.min(1024, Math.max(64, rate / 4)),
   };
+  const chunksBefore = await chunksWritten(app.url);
   const cpuBefore = cpuMs(app.child.pid!);
   const started = performance.now();
   const { stdout } = await promisify(execFile)(
@@ -133,7 +137,10 @@ async function load(app: AppProcess, rate: number, seconds: number) {
   );
   const appCpuPct = Math.round(((cpuMs(app.child.pid!) - cpuBefore) / (performance.now() - started)) * 100);
   const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as OpenLoopResult;
+  const chunks = (await chunksWritten(app.url)) - chunksBefore;
   return {
+    // Transactions (chunks written) per command answered, over every processor: the hops' cost.
+    txn_per_command: Math.round((chunks / Math.max(1, result.ok)) * 100) / 100,
     ...result,
     sustained: result.ok === result.sent && result.p99_ms <= P99_LIMIT_MS,
     app_cpu_pct: appCpuPct,
@@ -180,6 +187,16 @@ async function untilIdle(url: string): Promise<void> {
     if (answer.statusCode === 200 && performance.now() - started < 100) return;
   }
   throw new Error('kes app still busy 180 s after the step');
+}
+
+/** kes_chunks_written_total over every processor: transactions so far, under exactly once. */
+async function chunksWritten(url: string): Promise<number> {
+  const answer = await request(`${url}/metrics`);
+  let total = 0;
+  for (const line of (await answer.body.text()).split('\n')) {
+    if (line.startsWith('kes_chunks_written_total{')) total += Number(line.split(' ').at(-1));
+  }
+  return total;
 }
 
 /** User + system CPU time of a process so far, ms (/proc/<pid>/stat, in clock ticks of 10 ms). */
