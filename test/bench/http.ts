@@ -14,7 +14,8 @@
  * - max_sustained_cps: the highest sustained rate;
  * - p50_ms_500 / p99_ms_500, p50_ms_2000 / p99_ms_2000: latency at 500/s and 2,000/s (measured
  *   from each request's scheduled time);
- * - app_cpu_pct per step: the app's CPU time over the step's wall time (100 = one core);
+ * - app_cpu_pct, broker_cpu_pct per step: CPU time of the app, of the brokers (all nodes), over
+ *   the step's wall time (100 = one core);
  * - txn_per_command per step: transactions committed (kes_chunks_written_total, every processor)
  *   per command answered.
  *
@@ -70,10 +71,10 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     const connections = await connectionsTo(app.child.pid!, kafka.brokers);
 
     await openAccounts(app.url);
-    await load(app, 200, 5); // warm-up: connections, JIT, first transactions
+    await load(app, kafka.pids(), 200, 5); // warm-up: connections, JIT, first transactions
     const steps: Awaited<ReturnType<typeof load>>[] = [];
     for (const rate of rates) {
-      const step = await load(app, rate, stepS);
+      const step = await load(app, kafka.pids(), rate, stepS);
       steps.push(step);
       console.error(JSON.stringify(step));
       if (!step.sustained) break;
@@ -81,7 +82,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     const at = async (rate: number) => {
       const seen = steps.find((s) => s.offered_cps === rate);
       if (seen) return seen;
-      const step = await load(app, rate, stepS);
+      const step = await load(app, kafka.pids(), rate, stepS);
       console.error(JSON.stringify(step));
       return step;
     };
@@ -104,6 +105,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
         p50: s.p50_ms,
         p99: s.p99_ms,
         app_cpu_pct: s.app_cpu_pct,
+        broker_cpu_pct: s.broker_cpu_pct,
         txn_per_command: s.txn_per_command,
         sustained: s.sustained,
         ...(s.ok === s.sent ? {} : { statuses: s.statuses, errors: s.errors, timeouts: s.timeouts }),
@@ -116,7 +118,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
 }
 
 /** One step: the open-loop client at `rate` for `seconds`, after the app has caught up. */
-async function load(app: AppProcess, rate: number, seconds: number) {
+async function load(app: AppProcess, brokerPids: readonly number[], rate: number, seconds: number) {
   await untilIdle(app.url);
   const options: OpenLoopOptions = {
     url: app.url,
@@ -129,17 +131,23 @@ async function load(app: AppProcess, rate: number, seconds: number) {
   };
   const chunksBefore = await chunksWritten(app.url);
   const cpuBefore = cpuMs(app.child.pid!);
+  const brokerCpuBefore = brokerPids.map(cpuMs);
   const started = performance.now();
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', openLoopScript, JSON.stringify(options)],
     { maxBuffer: 1 << 20 },
   );
-  const appCpuPct = Math.round(((cpuMs(app.child.pid!) - cpuBefore) / (performance.now() - started)) * 100);
+  const wall = performance.now() - started;
+  const appCpuPct = Math.round(((cpuMs(app.child.pid!) - cpuBefore) / wall) * 100);
+  const brokerCpuPct = Math.round(
+    (brokerPids.reduce((sum, pid, i) => sum + cpuMs(pid) - brokerCpuBefore[i]!, 0) / wall) * 100,
+  );
   const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as OpenLoopResult;
   const chunks = (await chunksWritten(app.url)) - chunksBefore;
   return {
     // Transactions (chunks written) per command answered, over every processor: the hops' cost.
+    broker_cpu_pct: brokerCpuPct,
     txn_per_command: Math.round((chunks / Math.max(1, result.ok)) * 100) / 100,
     ...result,
     sustained: result.ok === result.sent && result.p99_ms <= P99_LIMIT_MS,

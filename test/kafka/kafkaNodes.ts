@@ -40,6 +40,8 @@ export interface KafkaNodes {
   /** The node's log (slf4j-simple), for a failure message. */
   logFile(node: number): string;
   isRunning(node: number): boolean;
+  /** The process ids of the running nodes (for CPU accounting). */
+  pids(): number[];
   /** SIGKILL: the node dies with whatever it had not flushed. Resolves once the JVM is gone. */
   kill(node: number): Promise<void>;
   /** Starts a stopped or killed node on its data and ports; resolves once metadata lists it again. */
@@ -281,6 +283,7 @@ export async function startKafkaNodes(options: KafkaNodesOptions = {}): Promise<
     address: (index) => `127.0.0.1:${nodeAt(index).port}`,
     logFile: (index) => logFile(nodeAt(index)),
     isRunning: (index) => isRunning(nodeAt(index)),
+    pids: () => nodes.filter(isRunning).map((n) => n.child!.pid!),
     kill: (index) => stopNode(nodeAt(index), 'SIGKILL', 0),
     async restart(index) {
       const node = nodeAt(index);

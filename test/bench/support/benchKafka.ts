@@ -16,6 +16,8 @@ export interface BenchKafka {
   readonly label: string;
   readonly bootstrap: string;
   readonly brokers: string[];
+  /** The brokers' process ids. */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startBenchKafka(
       label: 'embedded',
       bootstrap: broker.bootstrap,
       brokers: [broker.bootstrap],
+      pids: () => [broker.child.pid!],
       stop: async () => void (await broker.kill('SIGTERM')),
     };
   }
@@ -67,6 +70,7 @@ export async function startBenchKafka(
     label: `kafka-${KAFKA_VERSION}x${count}`,
     bootstrap: nodes.bootstrap,
     brokers: nodes.bootstrap.split(','),
+    pids: () => nodes.pids(),
     stop: () => nodes.stop(),
   };
 }
