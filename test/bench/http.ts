@@ -20,7 +20,8 @@
  *   per command answered.
  *
  * Options: --step-s <n>; --rates 500,1000,… (the ladder); --profile <dir> (the app runs with
- * --cpu-prof and writes its profile there when it stops).
+ * --cpu-prof and writes its profile there when it stops); --processors a,b (run only these
+ * processors, e.g. `accounts-commands` alone: what the hops after it cost).
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -46,6 +47,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
   const stepS = Number(option('--step-s') ?? 15);
   const rates = option('--rates')?.split(',').map(Number) ?? DEFAULT_RATES;
   const profileDir = option('--profile');
+  const only = option('--processors');
   const dir = tempDir('kes-bench-http-');
   const undo: (() => Promise<unknown>)[] = [async () => dir.remove()];
   try {
@@ -61,6 +63,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
         registry: registry.url,
         dataDir: path.join(dir.path, 'app'),
         instanceId: 'bench-http',
+        ...(only ? { args: ['--processors', only] } : {}),
       }).catch((err: Error) => {
         throw new Error(`kes app did not start: ${err.message}`);
       }),
@@ -90,6 +93,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     const at2000 = await at(2000);
     return {
       broker: kafka.label,
+      ...(only ? { processors: only } : {}),
       max_sustained_cps: Math.max(0, ...steps.filter((s) => s.sustained).map((s) => s.offered_cps)),
       p50_ms_500: at500.p50_ms,
       p99_ms_500: at500.p99_ms,
