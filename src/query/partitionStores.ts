@@ -131,8 +131,16 @@ export class PartitionStores {
     let lastProblem = 'no owner known';
     for (;;) {
       const store = this.local(target);
-      if (store) return local(store);
-      if (!runner?.assignedPartitions.includes(target.partition)) {
+      if (store) {
+        try {
+          return await local(store);
+        } catch (err) {
+          // The task was closed while it was read (its partition moved, or it is starting again
+          // after a failed transaction): look for the partition again, as during a rebalance.
+          if (err instanceof ApiError || this.local(target) === store) throw err;
+          lastProblem = `the task of partition ${target.partition} was closed while it was read`;
+        }
+      } else if (!runner?.assignedPartitions.includes(target.partition)) {
         const owner = await this.options.directory.ownerOf(group, target.partition, { fresh });
         if (owner && owner !== this.options.self()) {
           const base = `${owner}/internal/stores/${target.processor}/${target.store}/${target.partition}`;
