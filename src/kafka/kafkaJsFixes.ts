@@ -15,8 +15,8 @@ import { filterAbortedMessages } from './filterAbortedMessages.js';
  * loaded, and KafkaJS loads it with its main module. So this module puts kes's function in Node's
  * CommonJS cache under that file's name before anything loads KafkaJS: batch.js is then handed
  * ours. It must be evaluated first, hence imported first by every entry point (the CLI, the test
- * setup, the benchmarks) and by every kes module that loads KafkaJS; it imports nothing from
- * KafkaJS itself. Once batch.js is loaded with KafkaJS's own filter nothing can be done, and
+ * setup, the benchmarks) and by every kes module that loads KafkaJS; it loads nothing of KafkaJS
+ * until the filter is in place (then the broker client, for the other fix). Once batch.js is loaded with KafkaJS's own filter nothing can be done, and
  * assertKafkaJsFixes, called where kes makes its clients, says so.
  */
 
