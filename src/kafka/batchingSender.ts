@@ -1,10 +1,19 @@
 import type { Message, ProducerBatch, RecordMetadata, TopicMessages } from 'kafkajs';
+import { isUnavailable } from './kafkaErrors.js';
 
 export interface BatchingSenderOptions {
   /** Records per produce request, at most. Default 1000. */
   readonly maxRecords?: number;
   /** Bytes of keys and values per produce request, at most (below max.message.bytes). Default 512 KiB. */
   readonly maxBytes?: number;
+  /** Records waiting for a request, at most; more are refused at once. Default 10,000. */
+  readonly maxQueued?: number;
+}
+
+/** The queue is full: Kafka does not take records as fast as they come. */
+export class SendQueueFullError extends Error {
+  override readonly name = 'SendQueueFullError';
+  readonly retriable = true;
 }
 
 interface Queued {
@@ -23,12 +32,16 @@ interface Queued {
  * throughput follows the rate instead of being one record per round trip.
  *
  * A request that fails fails every record in it; the records keep their order within a topic.
+ * When it failed because Kafka is out of reach, the records waiting behind it fail at once too
+ * (each request waits out the client's whole retry budget first: one after the other, those
+ * waits would add up). A full queue refuses new records (SendQueueFullError).
  */
 export class BatchingSender {
   private queue: Queued[] = [];
   private flushing = false;
   private readonly maxRecords: number;
   private readonly maxBytes: number;
+  private readonly maxQueued: number;
 
   constructor(
     private readonly target: { sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> },
@@ -36,13 +49,17 @@ export class BatchingSender {
   ) {
     this.maxRecords = options.maxRecords ?? 1000;
     this.maxBytes = options.maxBytes ?? 512 * 1024;
+    this.maxQueued = options.maxQueued ?? 10_000;
   }
 
   /** Resolves once the record is written (acks=all), or rejects with the request's error. */
   send(topic: string, message: Message): Promise<void> {
+    if (this.queue.length >= this.maxQueued) {
+      return Promise.reject(new SendQueueFullError(`${this.queue.length} records wait to be sent`));
+    }
     return new Promise((resolve, reject) => {
       // Headers are small (CloudEvents attributes): a fixed allowance stands for them.
-      const bytes = (message.key?.length ?? 0) + (message.value?.length ?? 0) + 512;
+      const bytes = byteLength(message.key) + byteLength(message.value) + 512;
       this.queue.push({ topic, message, bytes, resolve, reject });
       if (!this.flushing) void this.flush();
     });
@@ -57,7 +74,8 @@ export class BatchingSender {
           await this.target.sendBatch({ topicMessages: byTopic(batch), acks: -1 });
           for (const queued of batch) queued.resolve();
         } catch (err) {
-          for (const queued of batch) queued.reject(err);
+          const failed = isUnavailable(err) ? [...batch, ...this.queue.splice(0)] : batch;
+          for (const queued of failed) queued.reject(err);
         }
       }
     } finally {
@@ -87,4 +105,9 @@ function byTopic(batch: readonly Queued[]): TopicMessages[] {
     messages.push(message);
   }
   return [...topics].map(([topic, messages]) => ({ topic, messages }));
+}
+
+function byteLength(data: Message['key'] | Message['value']): number {
+  if (data === null || data === undefined) return 0;
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }

@@ -1,6 +1,7 @@
 import type { ProducerBatch, RecordMetadata } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { BatchingSender } from './batchingSender.js';
+import { isUnavailable } from './kafkaErrors.js';
+import { BatchingSender, SendQueueFullError } from './batchingSender.js';
 
 /** A target whose requests complete when the test says so, recording what each carried. */
 function gatedTarget() {
@@ -77,5 +78,39 @@ describe('BatchingSender', () => {
     }
     await Promise.all(sends);
     expect(seen).toEqual([['a/1', 'a/2', 'a/3'], ['a/big'], ['a/5']]);
+  });
+
+  it('fails the records waiting behind a request that found Kafka out of reach, instead of trying each again', async () => {
+    const target = gatedTarget();
+    const sender = new BatchingSender(target, { maxRecords: 1 });
+    const first = sender.send('a', { value: '1' });
+    await target.untilRequests(1);
+    const waiting = [2, 3].map((i) => sender.send('a', { value: String(i) }));
+    const unreachable = Object.assign(new Error('Connection error: connect ECONNREFUSED'), {
+      name: 'KafkaJSConnectionError',
+    });
+    target.requests[0]!.finish(unreachable);
+    for (const sent of [first, ...waiting]) await expect(sent).rejects.toBe(unreachable);
+    expect(target.requests).toHaveLength(1);
+    const later = sender.send('a', { value: '4' });
+    await target.untilRequests(2);
+    target.requests[1]!.finish();
+    await expect(later).resolves.toBeUndefined();
+  });
+
+  it('refuses records beyond its queue, as unavailable (503 over HTTP)', async () => {
+    const target = gatedTarget();
+    const sender = new BatchingSender(target, { maxQueued: 2 });
+    const first = sender.send('a', { value: '1' }); // in flight: no longer queued
+    await target.untilRequests(1);
+    const queued = [sender.send('a', { value: '2' }), sender.send('a', { value: '3' })];
+    const refused = sender.send('a', { value: '4' });
+    await expect(refused).rejects.toBeInstanceOf(SendQueueFullError);
+    expect(isUnavailable(await refused.catch((err: unknown) => err))).toBe(true);
+    target.requests[0]!.finish();
+    await first;
+    await target.untilRequests(2);
+    target.requests[1]!.finish();
+    await Promise.all(queued);
   });
 });

@@ -38,6 +38,15 @@ export function isFenced(err: unknown): boolean {
   return false;
 }
 
+/** A broker answered with an error code that passes (KafkaJS marks it retriable). */
+export function isPassingAnswer(err: unknown): boolean {
+  for (const cause of causes(err)) {
+    const { name, retriable } = cause as { name?: unknown; retriable?: unknown };
+    if (name === 'KafkaJSProtocolError' && retriable === true) return true;
+  }
+  return false;
+}
+
 /** The topic (or the partition) does not exist, as far as the broker asked knows. */
 export function isUnknownTopic(err: unknown): boolean {
   for (const cause of causes(err)) if (cause.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
@@ -54,6 +63,8 @@ const UNREACHABLE = new Set([
   'KafkaJSNoBrokerAvailableError',
   'KafkaJSLockTimeout',
   'KafkaJSMetadataNotLoaded',
+  // kes's own: HTTP commands come faster than Kafka takes them (batchingSender.ts).
+  'SendQueueFullError',
 ]);
 
 /**
