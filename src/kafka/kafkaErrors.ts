@@ -73,10 +73,9 @@ const UNREACHABLE = new Set([
  * the request's fault.
  */
 export function isUnavailable(err: unknown): boolean {
+  if (isPassingAnswer(err)) return true;
   for (const cause of causes(err)) {
-    const { name, retriable } = cause as { name?: unknown; retriable?: unknown };
-    if (typeof name === 'string' && UNREACHABLE.has(name)) return true;
-    if (name === 'KafkaJSProtocolError' && retriable === true) return true;
+    if (typeof cause.name === 'string' && UNREACHABLE.has(cause.name)) return true;
   }
   return false;
 }

@@ -22,6 +22,13 @@ afterEach(async () => {
   for (const step of undo.splice(0).reverse()) await step();
 });
 
+/** Waits (up to a minute) until the broker has injected every fault it was given. */
+async function untilFaultsSpent(broker: TestBroker): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (broker.broker.faults.pending > 0 && Date.now() < deadline) await sleep(100);
+  expect(broker.broker.faults.pending).toBe(0);
+}
+
 async function setUp(guarantee: ProcessingGuarantee = 'exactly_once'): Promise<{
   broker: TestBroker;
   streams: StreamsHandle;
@@ -72,9 +79,7 @@ describe('a task whose transaction can be neither committed nor aborted', () => 
     // up, then the abort does, and KafkaJS's producer is left unusable.
     broker.broker.faults.add({ apiKey: END_TXN, action: 'close-before', times: 6 });
     await produce(20);
-    const deadline = Date.now() + 60_000;
-    while (broker.broker.faults.pending > 0 && Date.now() < deadline) await sleep(100);
-    expect(broker.broker.faults.pending).toBe(0);
+    await untilFaultsSpent(broker);
     await produce(20);
 
     // Each word counted 1..15 once, in order, in the committed output.
@@ -109,9 +114,7 @@ describe('a task at least once whose sends fail', () => {
         (request as { topicData: { name: string }[] }).topicData.some((t) => t.name === 'word-counts'),
     });
     await produce(20);
-    const deadline = Date.now() + 60_000;
-    while (broker.broker.faults.pending > 0 && Date.now() < deadline) await sleep(100);
-    expect(broker.broker.faults.pending).toBe(0);
+    await untilFaultsSpent(broker);
     await produce(20);
 
     // At least once: counts may repeat, but every count from 1 to 15 of every word is there, and

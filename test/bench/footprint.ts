@@ -15,8 +15,8 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
-import { run } from '../support/run.js';
 import { startBenchStack, stopGracefully } from './support/benchStack.js';
+import { connectionsOf } from './support/connectionsOf.js';
 
 const QUIET_MS = 5000;
 
@@ -71,20 +71,4 @@ export async function main(): Promise<Record<string, unknown>> {
   } finally {
     await stack.close();
   }
-}
-
-/** Established TCP connections of a process to each broker address (`ss`, as root sees every process). */
-async function connectionsOf(
-  pid: number,
-  brokers: readonly string[],
-): Promise<{ perBroker: Record<string, number>; total: number }> {
-  const out = await run('ss', ['-Htnp', 'state', 'established']);
-  if (out.code !== 0) throw new Error(`ss failed: ${out.stderr}`);
-  const perBroker: Record<string, number> = Object.fromEntries(brokers.map((b) => [b, 0]));
-  for (const line of out.stdout.split('\n')) {
-    if (!line.includes(`pid=${pid},`)) continue;
-    const peer = line.trim().split(/\s+/)[3];
-    if (peer !== undefined && peer in perBroker) perBroker[peer]!++;
-  }
-  return { perBroker, total: Object.values(perBroker).reduce((a, b) => a + b, 0) };
 }

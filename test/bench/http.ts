@@ -31,10 +31,10 @@ import { promisify } from 'node:util';
 import { request } from 'undici';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
 import { spawnRegistry } from '../support/registryProcess.js';
-import { run } from '../support/run.js';
 import { tempDir } from '../support/tempDir.js';
 import { startBenchKafka } from './support/benchKafka.js';
 import { stopGracefully } from './support/benchStack.js';
+import { connectionsOf } from './support/connectionsOf.js';
 import type { OpenLoopOptions, OpenLoopResult } from './support/openLoop.js';
 
 const ACCOUNTS = 200;
@@ -71,7 +71,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     undo.push(() => stopGracefully(app));
     await untilReady(app.url);
     const readyS = round((performance.now() - spawned) / 1000, 2);
-    const connections = await connectionsTo(app.child.pid!, kafka.brokers);
+    const connections = await connectionsOf(app.child.pid!, kafka.brokers);
 
     await openAccounts(app.url);
     await load(app, kafka.pids(), 200, 5); // warm-up: connections, JIT, first transactions
@@ -215,22 +215,6 @@ async function chunksWritten(url: string): Promise<number> {
 function cpuMs(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** Established TCP connections of a process to each broker address (`ss`, as root sees every process). */
-async function connectionsTo(
-  pid: number,
-  brokers: readonly string[],
-): Promise<{ perBroker: Record<string, number>; total: number }> {
-  const out = await run('ss', ['-Htnp', 'state', 'established']);
-  if (out.code !== 0) throw new Error(`ss failed: ${out.stderr}`);
-  const perBroker: Record<string, number> = Object.fromEntries(brokers.map((b) => [b, 0]));
-  for (const line of out.stdout.split('\n')) {
-    if (!line.includes(`pid=${pid},`)) continue;
-    const peer = line.trim().split(/\s+/)[3];
-    if (peer !== undefined && peer in perBroker) perBroker[peer]!++;
-  }
-  return { perBroker, total: Object.values(perBroker).reduce((a, b) => a + b, 0) };
 }
 
 /** Runs `spawn` with KES_CHILD_NODE_ARGS set (the children it starts get these node flags). */
