@@ -10,6 +10,7 @@ import { BatchingSender } from '../kafka/batchingSender.js';
 import { IdempotentSender } from '../kafka/idempotentSender.js';
 import { deciders } from '../domain/domainCatalog.js';
 import type { Processor } from '../processor/processor.js';
+import { ApplicationGroup } from '../processor/applicationGroup.js';
 import { type StreamsHandle, startStreams, waitUntil } from '../processor/startStreams.js';
 import type { ProcessingGuarantee } from '../processor/streamTask.js';
 import { Serde } from '../serde/serde.js';
@@ -160,10 +161,21 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
   // The HTTP API starts first (its URL is advertised to the groups) and reads the streams later.
   const started: { streams?: StreamsHandle; views?: ViewRuntime } = {};
   const http = options.http ? await startHttp(options.http) : undefined;
+  const endpoint = http?.url ?? options.endpoint ?? null;
+  // One group for every processor and view of the application: an instance joining or leaving is
+  // one rebalance. Joined once everything below has been added to it.
+  const group = new ApplicationGroup({
+    kafka,
+    groupId: topology.applicationId,
+    endpoint,
+    logger,
+    onRebalance: metrics.onRebalance,
+  });
   const streamsOptions = {
     dataDir: options.dataDir,
     instanceId,
-    endpoint: http?.url ?? options.endpoint ?? null,
+    endpoint,
+    group,
     guarantee: options.guarantee ?? 'exactly_once',
     logger,
     onProcessed: (e: {
@@ -201,21 +213,26 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       throw err;
     }
   };
-  // The processors and the views join their groups at the same time (each join waits out the
-  // group's initial rebalance delay: one after the other, start-up took the sum of them).
+  // The processors and the views start at the same time; then the instance joins the group.
   const [fixedStart, viewsStart] = await Promise.allSettled([
     startStreams({ ...streamsOptions, kafka, topology, processors }),
     startViews(),
   ]);
-  if (fixedStart.status === 'rejected' || viewsStart.status === 'rejected') {
+  const failures: unknown[] = [fixedStart, viewsStart].flatMap((s) =>
+    s.status === 'rejected' ? [s.reason] : [],
+  );
+  if (failures.length === 0) await group.start().catch((err: unknown) => failures.push(err));
+  if (failures.length > 0) {
+    await group.stop().catch(() => undefined);
     if (fixedStart.status === 'fulfilled') await fixedStart.value.close().catch(() => undefined);
     if (viewsStart.status === 'fulfilled') {
       await viewsStart.value.runtime.close().catch(() => undefined);
       await viewsStart.value.control.stop().catch(() => undefined);
     }
     await http?.close().catch(() => undefined);
-    throw fixedStart.status === 'rejected' ? fixedStart.reason : (viewsStart as PromiseRejectedResult).reason;
+    throw failures[0];
   }
+  if (fixedStart.status !== 'fulfilled' || viewsStart.status !== 'fulfilled') throw new Error('unreachable');
   const fixed = fixedStart.value;
   const { control, runtime: viewRuntime } = viewsStart.value;
   started.views = viewRuntime;
@@ -227,6 +244,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     isReady,
     whenReady: (timeoutMs) => waitUntil(isReady, timeoutMs),
     async close() {
+      await group.stop();
       await viewRuntime.close();
       await control.stop();
       await fixed.close();
@@ -261,7 +279,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     const stores = new PartitionStores({
       runners: () => started.streams?.runners ?? [],
       applicationId: topology.applicationId,
-      directory: new OwnerDirectory(admin),
+      directory: new OwnerDirectory(admin, topology.applicationId),
       self: () => self,
       ...(http.jwtSecret !== undefined
         ? { authorization: serviceAuthorization(http.jwtSecret, instanceId) }

@@ -18,6 +18,7 @@ export class AppMetrics {
   readonly commandDuration: Histogram<'type' | 'status'>;
   readonly restoredRecords: Counter<'store'>;
   readonly restoreRemaining: Gauge<'store' | 'partition'>;
+  readonly rebalances: Counter;
   private lagSource: { admin: Admin; runners: () => readonly ProcessorRunner[] } | undefined;
 
   constructor() {
@@ -46,6 +47,11 @@ export class AppMetrics {
       help: 'Time from an HTTP command to its result, by command type and result status',
       labelNames: ['type', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.rebalances = new Counter({
+      name: 'kes_rebalances_total',
+      help: "Rebalances of the application's group this instance has taken part in (each one assigns every processor's tasks)",
       registers,
     });
     this.restoredRecords = new Counter({
@@ -90,6 +96,8 @@ export class AppMetrics {
     if (e.wrote) this.chunksWritten.inc({ processor: e.processor });
     if (e.failed > 0) this.recordsFailed.inc({ processor: e.processor }, e.failed);
   };
+
+  onRebalance = (): void => this.rebalances.inc();
 
   private readonly restored = new Map<string, number>();
 

@@ -1,28 +1,34 @@
+import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { GroupOffsetCommitter } from '../kafka/groupOffsetCommitter.js';
+import { isFenced } from '../kafka/kafkaErrors.js';
+import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 import type { KeyValueStore } from '../state/keyValueStore.js';
 import type { ProcessorSpec } from '../topology/topologySpec.js';
-import { coPartitionedAssigner } from './coPartitionedAssigner.js';
-import { isFenced, TaskFencedError } from '../kafka/kafkaErrors.js';
+import type { ApplicationGroup, GroupRunner } from './applicationGroup.js';
 import type { Processor } from './processor.js';
 import { type ProcessedChunk, type ProcessingGuarantee, StreamTask, type TaskStore } from './streamTask.js';
 import { TaskState } from './taskState.js';
-import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 
 /**
- * Runs one processor of the topology in this instance: a KafkaJS consumer in the processor's
- * group (`<applicationId>-<processor>`) with the co-partitioned assigner, and a StreamTask per
- * partition number assigned to it. A new task restores its stores before it processes anything;
- * its input partitions stay paused until then. Tasks of revoked partitions are closed (their
+ * Runs one processor of the topology in this instance: a StreamTask per partition number the
+ * application's group assigns it (applicationGroup.ts), and one KafkaJS consumer reading their
+ * inputs. KafkaJS cannot assign partitions by hand, so that consumer is the only member of a
+ * group of its own: it is given every input partition, keeps those without a running task
+ * paused, and is pointed (seek) at each task's position. Offsets are committed to the
+ * processor's group (`<applicationId>-<processor>`), which has no members: in each task's
+ * transactions (exactly once), or plainly after each chunk (at least once). A new task restores
+ * its stores, then starts from the group's committed offsets. Tasks given up are closed (their
  * stores stay on disk, so a later assignment restores only what it missed).
  *
  * Failures (Kafka Streams' task corruption and task migration): a transaction that fails leaves
  * the task's producer in an unknown state, so the task is closed and opened again — a new
  * producer, whose InitProducerId completes or aborts what the old one left open; its stores
- * caught up with their changelogs; its inputs read again from the group's committed offsets. A
- * fenced producer means another instance owns the partition now: the task is closed and the
- * consumer rejoins its group. A consumer that KafkaJS gives up on is started again, with backoff:
- * a processor is never left stopped while its tasks keep answering queries.
+ * caught up with their changelogs; its inputs read again from the committed offsets. A fenced
+ * producer means another instance owns the partition now: the task is closed until the group
+ * assigns it here again. A consumer that KafkaJS gives up on is started again, with backoff, and
+ * each running task's inputs are read on from where the task is.
  */
 
 export interface TaskResources {
@@ -37,8 +43,8 @@ export interface ProcessorRunnerOptions {
   readonly spec: ProcessorSpec;
   readonly processor: Processor;
   readonly guarantee: ProcessingGuarantee;
-  /** This instance's endpoint, advertised through the assigner (for interactive queries). */
-  readonly endpoint: string | null;
+  /** The application's group, which assigns the tasks. */
+  readonly group: ApplicationGroup;
   /** Opens a task's stores (restore runs later, through `restore`). */
   readonly openTask: (partition: number) => Promise<TaskResources>;
   /** Partition counts of the topics its processor writes to. */
@@ -48,7 +54,6 @@ export interface ProcessorRunnerOptions {
   readonly maxRecordsPerTransaction?: number;
   /** How long a fetch waits for more records (the pace of small transactions). Default 100 ms. */
   readonly commitIntervalMs?: number;
-  readonly sessionTimeoutMs?: number;
   readonly transactionTimeoutMs?: number;
   /** Partitions processed at the same time. Default 8. */
   readonly concurrency?: number;
@@ -57,7 +62,7 @@ export interface ProcessorRunnerOptions {
     partition: number;
     records: number;
     failed: number;
-    /** Whether it wrote anything (a transaction, under exactly once), or only moved the offsets. */
+    /** Whether it wrote anything (a transaction, under exactly once). */
     wrote: boolean;
     durationMs: number;
   }) => void;
@@ -68,21 +73,18 @@ interface TaskEntry {
   task?: StreamTask;
   producer?: Producer;
   ready: Promise<void>;
-  /** Opened again after a failed transaction: it reads from the committed offsets once it runs. */
-  revived: boolean;
 }
 
-export class ProcessorRunner {
+export class ProcessorRunner implements GroupRunner {
   private consumer: Consumer | undefined;
   private readonly tasks = new Map<number, TaskEntry>();
   private assignment: number[] = [];
   private stopped = false;
-  /** In the group: between a join and the next crash of the consumer. */
-  private member = false;
-  /** The consumer crashed since the last join: the tasks it had are closed at the next one. */
-  private lost = false;
+  /** The reading consumer has joined its group (and paused what no task reads). */
+  private reading = false;
   private restarts = 0;
   private admin: Admin | undefined;
+  private committer: GroupOffsetCommitter | undefined;
   private readonly groupId: string;
   private readonly logger: Logger;
 
@@ -100,7 +102,7 @@ export class ProcessorRunner {
     return this.options.spec.inputs;
   }
 
-  /** The consumer group of this processor (shared by every instance). */
+  /** The consumer group its committed offsets are in (shared by every instance, without members). */
   get group(): string {
     return this.groupId;
   }
@@ -111,7 +113,7 @@ export class ProcessorRunner {
    * its task is still restoring.
    */
   queryableStore(partition: number, store: string): KeyValueStore | undefined {
-    if (!this.member) return undefined; // the group may have given the partition to another instance
+    if (!this.options.group.isMember) return undefined; // another instance may own it meanwhile
     const entry = this.tasks.get(partition);
     if (entry?.task?.taskState !== TaskState.Running) return undefined;
     return entry.resources?.stores.find((s) => s.transaction.name === store)?.transaction.store;
@@ -122,34 +124,41 @@ export class ProcessorRunner {
     return this.assignment;
   }
 
-  /** Whether it is in its group and every assigned task has restored its stores and is processing. */
-  get ready(): boolean {
-    return this.member && [...this.tasks.values()].every((e) => e.task?.taskState === TaskState.Running);
+  ownedPartitions(): readonly number[] {
+    return [...this.tasks.keys()];
   }
 
+  /** Whether it is in the group and every assigned task has restored its stores and is processing. */
+  get ready(): boolean {
+    return (
+      this.options.group.isMember &&
+      this.reading &&
+      this.assignment.every((p) => this.tasks.get(p)?.task?.taskState === TaskState.Running)
+    );
+  }
+
+  /** Starts its reading consumer and joins the application's group (at its next join). */
   async start(): Promise<void> {
+    if (this.options.guarantee === 'at_least_once')
+      this.committer = new GroupOffsetCommitter(this.options.kafka);
     await this.startConsumer();
+    this.options.group.add(this);
   }
 
   private async startConsumer(): Promise<void> {
-    const { kafka, spec, guarantee } = this.options;
+    const { kafka, spec } = this.options;
+    // A group of this consumer alone (a fresh name each time: two of them in one group would
+    // split the partitions between them).
     const consumer = kafka.consumer({
-      groupId: this.groupId,
-      partitionAssigners: [
-        coPartitionedAssigner({ endpoint: this.options.endpoint, owned: () => [...this.tasks.keys()] }),
-      ],
+      groupId: `${this.groupId}.reader-${randomUUID().slice(0, 8)}`,
       readUncommitted: false,
       maxWaitTimeInMs: this.options.commitIntervalMs ?? 100,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 10_000) / 4)),
       retry: { retries: 10 },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.member = false;
-      // Out of the group: until it joins again another instance may own (and write) any of its
-      // partitions, so no task of the old membership is kept (Kafka Streams' lost partitions).
-      this.lost = true;
+      if (this.consumer !== consumer) return;
+      this.reading = false;
       if (payload.restart) {
         this.logger.warn({ err: payload.error }, 'consumer failed; KafkaJS restarts it');
         return;
@@ -159,24 +168,30 @@ export class ProcessorRunner {
       this.logger.warn({ err: payload.error, inMs: delay }, 'consumer stopped; starting it again');
       setTimeout(() => void this.restartConsumer(consumer), delay).unref();
     });
+    // Runs inside KafkaJS's join, before it fetches anything with the new assignment.
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      const partitions = new Set<number>();
-      for (const topic of spec.inputs)
-        for (const p of payload.memberAssignment[topic] ?? []) partitions.add(p);
-      this.member = true;
+      if (this.consumer !== consumer) return;
       this.restarts = 0;
-      void this.onAssignment([...partitions].sort((a, b) => a - b));
+      const idle: { topic: string; partitions: number[] }[] = [];
+      for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+        idle.push({ topic, partitions: partitions.filter((p) => !this.isReading(p)) });
+      }
+      this.quietly(() => consumer.pause(idle.filter((t) => t.partitions.length > 0)));
+      this.reading = true;
+      for (const [partition, entry] of this.tasks) {
+        if (this.isReading(partition)) this.readFrom(partition, entry.task!.positions);
+      }
     });
     // KafkaJS does not call eachBatch for a batch that held only control records (transaction
-    // markers) or aborted records; it reports a batch of size 0. Commit past it, so the group's
-    // committed offsets reach the end of its inputs (which is how lag and catching up are seen).
+    // markers) or aborted records; it reports a batch of size 0. Move past it, so the committed
+    // offsets reach the end of the inputs (which is how lag and catching up are seen).
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0) void this.commitPast(payload.topic, payload.partition, payload.lastOffset);
+      if (payload.batchSize === 0) this.skipTo(payload.topic, payload.partition, payload.lastOffset);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...spec.inputs], fromBeginning: true });
     await consumer.run({
-      autoCommit: guarantee === 'at_least_once',
+      autoCommit: false,
       eachBatchAutoResolve: false,
       // Tasks are independent (own stores, own transactional producer): their round trips overlap.
       partitionsConsumedConcurrently: this.options.concurrency ?? 8,
@@ -184,7 +199,7 @@ export class ProcessorRunner {
     });
   }
 
-  /** A new consumer in place of one KafkaJS stopped (it has left the group already). */
+  /** A new consumer in place of one KafkaJS stopped (it has left its group already). */
   private async restartConsumer(crashed: Consumer): Promise<void> {
     if (this.stopped || this.consumer !== crashed) return;
     try {
@@ -196,34 +211,41 @@ export class ProcessorRunner {
     }
   }
 
-  private async onAssignment(partitions: number[]): Promise<void> {
-    this.assignment = partitions;
-    if (this.lost) {
-      this.lost = false;
-      for (const p of [...this.tasks.keys()]) await this.closeTask(p);
-    }
+  /** The task of this partition runs and knows where it reads from. */
+  private isReading(partition: number): boolean {
+    const entry = this.tasks.get(partition);
+    return entry?.task?.taskState === TaskState.Running && entry.task.positions.size > 0;
+  }
+
+  async onAssignment(partitions: readonly number[]): Promise<void> {
+    this.assignment = [...partitions].sort((a, b) => a - b);
     const keep = new Set(partitions);
     const revoked = [...this.tasks.keys()].filter((p) => !keep.has(p));
     for (const p of revoked) await this.closeTask(p);
-    for (const p of partitions) {
+    for (const p of this.assignment) {
       if (!this.tasks.has(p)) this.createTask(p);
     }
-    this.logger.info({ partitions, revoked }, 'assigned');
+    this.logger.info({ partitions: this.assignment, revoked }, 'assigned');
+  }
+
+  async onLost(): Promise<void> {
+    this.assignment = [];
+    for (const p of [...this.tasks.keys()]) await this.closeTask(p);
   }
 
   /**
    * After a failed transaction: closes the task and opens it again, reading its inputs from the
-   * group's committed offsets once its stores have caught up (what the failed transaction did is
-   * either committed, and restored, or aborted, and read again).
+   * committed offsets once its stores have caught up (what the failed transaction did is either
+   * committed, and restored, or aborted, and read again).
    */
   private async reviveTask(partition: number): Promise<void> {
     await this.closeTask(partition);
     if (this.stopped || !this.assignment.includes(partition) || this.tasks.has(partition)) return;
-    this.createTask(partition, { seekToCommitted: true });
+    this.createTask(partition);
   }
 
-  /** Points the consumer at the group's committed offsets of a partition, each input topic. */
-  private async seekToCommitted(partition: number): Promise<void> {
+  /** The group's committed offsets of a partition, each input topic (the start where none is). */
+  private async committedOffsets(partition: number): Promise<Map<string, bigint>> {
     if (!this.admin) {
       const admin = this.options.kafka.admin();
       await admin.connect();
@@ -231,19 +253,21 @@ export class ProcessorRunner {
     }
     const topics = [...this.options.spec.inputs];
     const committed = await this.admin.fetchOffsets({ groupId: this.groupId, topics });
+    const positions = new Map<string, bigint>();
     for (const { topic, partitions } of committed) {
       let offset = partitions.find((p) => p.partition === partition)?.offset ?? '-1';
       if (BigInt(offset) < 0n) {
-        // Nothing committed yet: from the start of the partition, as a new member reads it.
+        // Nothing committed yet: from the start of the partition.
         const ends = await fetchTopicOffsets(this.admin, topic);
         offset = ends.find((p) => p.partition === partition)?.low ?? '0';
       }
-      this.consumer?.seek({ topic, partition, offset });
+      positions.set(topic, BigInt(offset));
     }
+    return positions;
   }
 
-  private createTask(partition: number, { seekToCommitted = false } = {}): void {
-    const entry = { revived: seekToCommitted } as TaskEntry;
+  private createTask(partition: number): void {
+    const entry = {} as TaskEntry;
     entry.ready = (async () => {
       const { kafka, spec, guarantee, applicationId } = this.options;
       const resources = await this.options.openTask(partition);
@@ -267,9 +291,9 @@ export class ProcessorRunner {
         // A transactional KafkaJS producer sends InitProducerId again when its first transaction
         // begins (its transactional manager is initialized lazily), and that is the call that
         // fences the partition's previous owner for good. Begin and drop an empty transaction now
-        // (no EndTxn is sent), so that the fencing comes before the stores are restored: fencing
-        // afterwards, a task restored from before the previous owner's last commits would go on
-        // from a stale state without ever being fenced itself.
+        // (no EndTxn is sent), so that the fencing comes before the stores are restored and the
+        // offsets read: fencing afterwards, a task restored from before the previous owner's last
+        // commits would go on from a stale state without ever being fenced itself.
         await (await producer.transaction()).abort();
       }
       const task = new StreamTask({
@@ -282,17 +306,18 @@ export class ProcessorRunner {
         deadLetterTopic: `${spec.name}.dlq`,
         partitionCounts: this.options.partitionCounts,
         logger: this.logger,
+        commitIntervalMs: this.options.commitIntervalMs,
       });
       entry.task = task;
       task.transitionTo(TaskState.Restoring);
       await resources.restore();
       if (task.taskState !== TaskState.Restoring) return; // closed meanwhile
-      if (seekToCommitted) await this.seekToCommitted(partition);
+      const positions = await this.committedOffsets(partition);
       if (task.taskState !== TaskState.Restoring) return; // closed meanwhile
+      for (const [topic, offset] of positions) task.positions.set(topic, offset);
       task.transitionTo(TaskState.Running);
-      if (seekToCommitted) this.logger.info({ partition }, 'task running again');
-      else this.logger.debug({ partition }, 'task restored');
-      this.resume(partition);
+      this.logger.debug({ partition }, 'task running');
+      if (this.reading) this.readFrom(partition, task.positions);
     })();
     this.tasks.set(partition, entry);
     entry.ready.catch(async (err: unknown) => {
@@ -300,7 +325,7 @@ export class ProcessorRunner {
       await this.closeTask(partition);
       setTimeout(() => {
         if (!this.stopped && this.assignment.includes(partition) && !this.tasks.has(partition)) {
-          this.createTask(partition, { seekToCommitted });
+          this.createTask(partition);
         }
       }, 1000).unref();
     });
@@ -310,18 +335,28 @@ export class ProcessorRunner {
     const entry = this.tasks.get(partition);
     if (!entry) return;
     this.tasks.delete(partition);
+    this.pause(partition);
     await entry.ready.catch(() => undefined);
     if (entry.task) await entry.task.close();
     else for (const store of entry.resources?.stores ?? []) await store.transaction.store.close();
     await entry.producer?.disconnect().catch(() => undefined);
   }
 
-  private pause(partition: number, topic: string): void {
-    this.consumer?.pause([{ topic, partitions: [partition] }]);
+  private pause(partition: number): void {
+    const consumer = this.consumer;
+    this.quietly(() =>
+      consumer?.pause(this.options.spec.inputs.map((topic) => ({ topic, partitions: [partition] }))),
+    );
   }
 
-  private resume(partition: number): void {
-    this.consumer?.resume(this.options.spec.inputs.map((topic) => ({ topic, partitions: [partition] })));
+  /** Points the consumer at a task's positions and lets it fetch. */
+  private readFrom(partition: number, positions: ReadonlyMap<string, bigint>): void {
+    const consumer = this.consumer;
+    this.quietly(() => {
+      for (const [topic, offset] of positions)
+        consumer?.seek({ topic, partition, offset: offset.toString() });
+      consumer?.resume(this.options.spec.inputs.map((topic) => ({ topic, partitions: [partition] })));
+    });
   }
 
   private async eachBatch({
@@ -332,86 +367,100 @@ export class ProcessorRunner {
     isStale,
   }: EachBatchPayload): Promise<void> {
     const entry = this.tasks.get(batch.partition);
-    if (!entry?.task || entry.task.taskState !== TaskState.Running) {
-      // Not restored yet: read this batch again once the task runs (a revived task seeks to the
-      // committed offsets itself, which a batch fetched before it must not move).
-      this.pause(batch.partition, batch.topic);
-      if (entry?.revived) return;
-      this.consumer?.seek({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: batch.firstOffset() ?? '0',
-      });
+    const position = entry?.task?.positions.get(batch.topic);
+    if (!entry?.task || entry.task.taskState !== TaskState.Running || position === undefined) {
+      // No task reads this partition here (yet): it seeks the consumer itself once it runs.
+      this.pause(batch.partition);
       return;
     }
+    // What precedes the task's position (a batch fetched before a seek) the task leaves out itself.
+    const messages = batch.messages.filter((m) => BigInt(m.offset) >= position);
+    const batchEnd = BigInt(batch.lastOffset()) + 1n;
     const chunkSize = this.options.maxRecordsPerTransaction ?? 5000;
-    for (let at = 0; at < batch.messages.length; at += chunkSize) {
-      if (!isRunning() || isStale() || this.stopped) return;
-      const chunk = batch.messages.slice(at, at + chunkSize);
+    for (let at = 0; at < messages.length; at += chunkSize) {
+      if (!isRunning() || isStale() || this.stopped || this.tasks.get(batch.partition) !== entry) return;
+      const chunk = messages.slice(at, at + chunkSize);
+      const last = at + chunkSize >= messages.length;
+      // The last chunk also moves past what follows it unseen (transaction markers, aborted records).
+      const next =
+        last && batchEnd > BigInt(chunk.at(-1)!.offset) ? batchEnd : BigInt(chunk.at(-1)!.offset) + 1n;
       const started = performance.now();
       let result: ProcessedChunk;
       try {
-        result = await entry.task.process(batch.topic, chunk);
+        result = await entry.task.process(batch.topic, chunk, next);
       } catch (err) {
         // Closed (and maybe opened again) while this chunk waited: whoever closed it repositions it.
         if (this.tasks.get(batch.partition) !== entry) return;
         const where = { err, topic: batch.topic, partition: batch.partition };
         if (isFenced(err)) {
-          // Another instance owns the partition: give the task up and rejoin the group (a
-          // non-retriable error stops the consumer; the CRASH handler starts a new one).
-          this.logger.warn(where, 'task fenced by a newer owner; rejoining the group');
+          // Another instance owns the partition: give the task up until the group assigns it
+          // here again (the rebalance that moved it is under way, or this instance left the group).
+          this.logger.warn(where, 'task fenced by a newer owner; closing it');
+          this.assignment = this.assignment.filter((p) => p !== batch.partition);
           await this.closeTask(batch.partition);
-          throw new TaskFencedError(`${this.name}-${batch.partition}`);
+          return;
         }
         this.logger.warn(where, 'transaction failed; the task starts again from its committed offsets');
-        this.pause(batch.partition, batch.topic);
         await this.reviveTask(batch.partition);
         return;
       }
       resolveOffset(chunk.at(-1)!.offset);
-      if (result.offsetsPending) {
-        // Nothing was written: a plain commit of the offset is enough (no transaction needed).
-        await this.consumer!.commitOffsets([
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: String(BigInt(chunk.at(-1)!.offset) + 1n),
-          },
-        ]);
-      }
+      if (result.offsetsPending) await this.commitPlainly(batch.topic, batch.partition, next);
       this.options.onProcessed?.({
         partition: batch.partition,
         records: result.records,
         failed: result.failed,
-        wrote: !result.offsetsPending,
+        wrote: result.outputs > 0,
         durationMs: performance.now() - started,
       });
       await heartbeat();
     }
-    // Records after the last message (aborted ones, transaction markers) are never delivered:
-    // commit past them, as for a batch that held nothing else.
-    const last = batch.messages.at(-1);
-    if (last && BigInt(batch.lastOffset()) > BigInt(last.offset) && isRunning() && !isStale()) {
-      await this.commitPast(batch.topic, batch.partition, batch.lastOffset());
+    if (messages.length === 0 && batchEnd > position && isRunning() && !isStale()) {
+      this.skipTo(batch.topic, batch.partition, batch.lastOffset());
     }
   }
 
-  /** Commits the offset after `lastOffset` (records skipped: markers, aborted), in the task's order. */
-  private commitPast(topic: string, partition: number, lastOffset: string): Promise<void> {
-    const task = this.tasks.get(partition)?.task;
-    if (this.stopped || task?.taskState !== TaskState.Running) return Promise.resolve();
-    const offset = String(BigInt(lastOffset) + 1n);
-    return task
-      .enqueue(() => this.consumer!.commitOffsets([{ topic, partition, offset }]))
+  /** Moves a running task past records never delivered (markers, aborted), after `lastOffset`. */
+  private skipTo(topic: string, partition: number, lastOffset: string): void {
+    const entry = this.tasks.get(partition);
+    const next = BigInt(lastOffset) + 1n;
+    if (this.stopped || !entry?.task || entry.task.taskState !== TaskState.Running) return;
+    if (!entry.task.positions.has(topic)) return;
+    if (!entry.task.skipTo(topic, next)) {
+      void entry.task.enqueue(() => this.commitPlainly(topic, partition, next));
+    }
+  }
+
+  /** At least once: the offset committed to the processor's group, outside any transaction. */
+  private async commitPlainly(topic: string, partition: number, offset: bigint): Promise<void> {
+    await this.committer
+      ?.commit(this.groupId, topic, partition, offset.toString())
       .catch((err: unknown) =>
-        this.logger.debug({ err, topic, partition, offset }, 'could not commit past skipped records'),
+        this.logger.debug(
+          { err, topic, partition, offset: offset.toString() },
+          'could not commit; a later commit will',
+        ),
       );
+  }
+
+  /**
+   * Pause, resume and seek throw while KafkaJS has no consumer group (stopped, or restarting after
+   * a crash); the next join sets every partition right anyway.
+   */
+  private quietly(action: () => void): void {
+    try {
+      action();
+    } catch {
+      // The join handler redoes this.
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.options.group.remove(this);
     await this.consumer?.disconnect();
     for (const p of [...this.tasks.keys()]) await this.closeTask(p);
     await this.admin?.disconnect();
+    await this.committer?.close();
   }
 }

@@ -7,6 +7,7 @@ import { LevelKeyValueStore } from '../state/levelKeyValueStore.js';
 import { type RestoreProgress, restoreStore } from '../state/restoreStore.js';
 import { TransactionalStore } from '../state/transactionalStore.js';
 import type { TopologySpec } from '../topology/topologySpec.js';
+import { ApplicationGroup } from './applicationGroup.js';
 import type { Processor } from './processor.js';
 import { ProcessorRunner } from './processorRunner.js';
 import type { ProcessingGuarantee, TaskStore } from './streamTask.js';
@@ -20,8 +21,13 @@ export interface StreamsOptions {
   readonly dataDir: string;
   /** Names this instance's restore group. */
   readonly instanceId: string;
-  /** Advertised to the group for interactive queries. */
+  /** Advertised to the group for interactive queries (when this call makes the group). */
   readonly endpoint?: string | null;
+  /**
+   * The application's group, when the application runs more than this call's processors (the
+   * caller starts it once everything is added). Without it, one is made and joined here.
+   */
+  readonly group?: ApplicationGroup;
   readonly guarantee?: ProcessingGuarantee;
   readonly logger: Logger;
   readonly maxRecordsPerTransaction?: number;
@@ -65,6 +71,16 @@ export async function startStreams(options: StreamsOptions): Promise<StreamsHand
     topics: changelogs,
   });
   const partitionCounts = new Map(topology.topics.map((t) => [t.name, t.partitions]));
+  const ownGroup = options.group
+    ? undefined
+    : new ApplicationGroup({
+        kafka,
+        groupId: topology.applicationId,
+        endpoint: options.endpoint ?? null,
+        sessionTimeoutMs: options.sessionTimeoutMs,
+        logger,
+      });
+  const group = options.group ?? ownGroup!;
   const runners = specs.map(
     (spec) =>
       new ProcessorRunner({
@@ -73,12 +89,11 @@ export async function startStreams(options: StreamsOptions): Promise<StreamsHand
         spec,
         processor: options.processors.get(spec.name)!,
         guarantee: options.guarantee ?? 'exactly_once',
-        endpoint: options.endpoint ?? null,
+        group,
         partitionCounts,
         logger,
         maxRecordsPerTransaction: options.maxRecordsPerTransaction,
         commitIntervalMs: options.commitIntervalMs,
-        sessionTimeoutMs: options.sessionTimeoutMs,
         onProcessed: (e) => options.onProcessed?.({ processor: spec.name, ...e }),
         openTask: async (partition) => {
           const stores: TaskStore[] = [];
@@ -121,12 +136,14 @@ export async function startStreams(options: StreamsOptions): Promise<StreamsHand
       }),
   );
   await Promise.all(runners.map((r) => r.start()));
+  await ownGroup?.start();
   const isReady = () => runners.every((r) => r.ready);
   return {
     runners,
     isReady,
     whenReady: (timeoutMs) => waitUntil(isReady, timeoutMs),
     async close() {
+      await ownGroup?.stop();
       await Promise.all(runners.map((r) => r.stop()));
       await reader.close();
     },

@@ -29,16 +29,18 @@ export interface StreamTaskOptions {
   /** Partition counts of the topics it writes to (to place keyed records as Kafka's partitioner does). */
   readonly partitionCounts: ReadonlyMap<string, number>;
   readonly logger: Logger;
+  /**
+   * Exactly once: how long the offset of input that wrote nothing waits for the next transaction
+   * to carry it, before a transaction of its own commits it. Default 100 ms.
+   */
+  readonly commitIntervalMs?: number;
 }
 
 export interface ProcessedChunk {
   readonly records: number;
   readonly failed: number;
   readonly outputs: number;
-  /**
-   * The chunk wrote nothing (no outputs, no store writes), so no transaction was needed: the
-   * caller commits its offset plainly (replaying it would write nothing either).
-   */
+  /** At least once: the caller commits the input offset (exactly once commits it itself). */
   readonly offsetsPending: boolean;
 }
 
@@ -66,6 +68,19 @@ export class StreamTask {
   private queue: Promise<unknown> = Promise.resolve();
   readonly id: string;
   private readonly stores: Map<string, TaskStore>;
+  /**
+   * Exactly once: offsets of input that wrote nothing, not committed yet. The next transaction
+   * commits them; if none comes within commitIntervalMs, a transaction of offsets alone does.
+   * Until then a crash means reading that input again, which writes nothing again.
+   */
+  private readonly pendingOffsets = new Map<string, bigint>();
+  /**
+   * Per input topic, the offset of the next record to process: set by the runner before the task
+   * runs (the committed offsets), moved by every chunk it processes. Records before it are
+   * ignored (a batch fetched before the consumer was pointed here again).
+   */
+  readonly positions = new Map<string, bigint>();
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: StreamTaskOptions) {
     this.id = `${options.processor.name}-${options.partition}`;
@@ -89,8 +104,72 @@ export class StreamTask {
    * Processes the records of one input partition as one transaction. Resolves once everything is
    * committed; throws (having aborted) when the transaction fails.
    */
-  process(topic: string, messages: readonly KafkaMessage[]): Promise<ProcessedChunk> {
-    return this.enqueue(() => this.processNow(topic, messages));
+  process(
+    topic: string,
+    messages: readonly KafkaMessage[],
+    nextOffset = BigInt(messages.at(-1)!.offset) + 1n,
+  ): Promise<ProcessedChunk> {
+    return this.enqueue(() => this.processNow(topic, messages, nextOffset));
+  }
+
+  /**
+   * Moves the input position past records that are never delivered (transaction markers, aborted
+   * records). Exactly once: committed with the next transaction, or alone after commitIntervalMs;
+   * returns false under at least once, where the caller commits it.
+   */
+  skipTo(topic: string, nextOffset: bigint): boolean {
+    if (!this.advance(topic, nextOffset)) return true;
+    if (this.options.guarantee === 'at_least_once') return false;
+    this.deferOffset(topic, nextOffset);
+    return true;
+  }
+
+  /** Moves the position of `topic` forward to `nextOffset`; false if it is there already. */
+  private advance(topic: string, nextOffset: bigint): boolean {
+    const position = this.positions.get(topic);
+    if (position !== undefined && position >= nextOffset) return false;
+    this.positions.set(topic, nextOffset);
+    return true;
+  }
+
+  private deferOffset(topic: string, nextOffset: bigint): void {
+    const known = this.pendingOffsets.get(topic);
+    if (known === undefined || known < nextOffset) this.pendingOffsets.set(topic, nextOffset);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => {
+      this.enqueue(() => this.flushOffsets()).catch((err: unknown) =>
+        this.options.logger.debug(
+          { task: this.id, err },
+          'could not commit offsets; the next transaction will',
+        ),
+      );
+    }, this.options.commitIntervalMs ?? 100);
+    this.flushTimer.unref();
+  }
+
+  /** A transaction of the pending offsets alone. */
+  private async flushOffsets(): Promise<void> {
+    if (this.state !== TaskState.Running || this.pendingOffsets.size === 0) return;
+    const offsets = new Map(this.pendingOffsets);
+    const txn = await this.options.producer.transaction();
+    try {
+      await txn.sendOffsets({ consumerGroupId: this.options.groupId, topics: this.offsetTopics(offsets) });
+      await txn.commit();
+    } catch (err) {
+      await txn.abort().catch(() => undefined);
+      throw err;
+    }
+    for (const [topic, offset] of offsets) {
+      if (this.pendingOffsets.get(topic) === offset) this.pendingOffsets.delete(topic);
+    }
+  }
+
+  private offsetTopics(offsets: ReadonlyMap<string, bigint>) {
+    const { partition } = this.options;
+    return [...offsets].map(([topic, offset]) => ({
+      topic,
+      partitions: [{ partition, offset: offset.toString() }],
+    }));
   }
 
   /** Runs `work` after the chunks queued before it (one thing at a time per task). */
@@ -100,8 +179,17 @@ export class StreamTask {
     return run;
   }
 
-  private async processNow(topic: string, messages: readonly KafkaMessage[]): Promise<ProcessedChunk> {
+  private async processNow(
+    topic: string,
+    messages: readonly KafkaMessage[],
+    nextOffset: bigint,
+  ): Promise<ProcessedChunk> {
     if (this.state !== TaskState.Running) throw new Error(`task ${this.id} is ${this.state}, not Running`);
+    const from = this.positions.get(topic) ?? 0n;
+    if (from > 0n) messages = messages.filter((m) => BigInt(m.offset) >= from);
+    if (messages.length === 0 || nextOffset <= from) {
+      return { records: 0, failed: 0, outputs: 0, offsetsPending: false };
+    }
     const { processor, partition } = this.options;
     const outputs: PendingOutput[] = [];
     const later: AfterBuilder[] = [];
@@ -144,10 +232,9 @@ export class StreamTask {
         }
       }
     }
-    const last = BigInt(messages.at(-1)!.offset);
     let written: { records: number; checkpoints: Map<string, bigint>; offsetsPending: boolean };
     try {
-      written = await this.send(outputs, later, topic, last + 1n);
+      written = await this.send(outputs, later, topic, nextOffset);
     } catch (err) {
       for (const store of this.stores.values()) store.transaction.abort();
       throw err;
@@ -155,6 +242,7 @@ export class StreamTask {
     for (const store of this.stores.values()) {
       await store.transaction.commit(written.checkpoints.get(store.transaction.name));
     }
+    this.advance(topic, nextOffset);
     return {
       records: messages.length,
       failed,
@@ -245,23 +333,27 @@ export class StreamTask {
       return { records: outputs.length + second.length, checkpoints, offsetsPending: false };
     };
     if (guarantee === 'at_least_once') {
-      return write((topicMessages) => producer.sendBatch({ topicMessages, acks: -1 }));
+      const written = await write((topicMessages) => producer.sendBatch({ topicMessages, acks: -1 }));
+      return { ...written, offsetsPending: true };
     }
     if (
       outputs.length === 0 &&
       later.length === 0 &&
       [...this.stores.values()].every((s) => s.transaction.pendingCount === 0)
     ) {
-      return { records: 0, checkpoints: new Map(), offsetsPending: true };
+      // Nothing to write: no transaction now; the next one (or one of offsets alone) commits it.
+      this.deferOffset(topic, nextOffset);
+      return { records: 0, checkpoints: new Map(), offsetsPending: false };
     }
+    const offsets = new Map(this.pendingOffsets).set(topic, nextOffset);
     const txn = await producer.transaction();
     try {
       const written = await write((topicMessages) => txn.sendBatch({ topicMessages, acks: -1 }));
-      await txn.sendOffsets({
-        consumerGroupId: groupId,
-        topics: [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }],
-      });
+      await txn.sendOffsets({ consumerGroupId: groupId, topics: this.offsetTopics(offsets) });
       await txn.commit();
+      for (const [t, offset] of offsets) {
+        if (this.pendingOffsets.get(t) === offset) this.pendingOffsets.delete(t);
+      }
       return written;
     } catch (err) {
       await txn.abort().catch(() => undefined);
@@ -283,6 +375,7 @@ export class StreamTask {
   async close(): Promise<void> {
     if (this.state === TaskState.Closed) return;
     this.transitionTo(TaskState.Closed);
+    clearTimeout(this.flushTimer);
     await this.queue;
     for (const store of this.stores.values()) {
       store.transaction.abort();

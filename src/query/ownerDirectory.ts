@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
-import { readAssignmentMap } from '../processor/coPartitionedAssigner.js';
+import { readTaskAssignment, type TaskAssignment } from '../processor/taskAssigner.js';
 
-type Owners = Readonly<Record<string, string | null>>;
+type Owners = TaskAssignment['owners'];
 
 interface Entry {
   at: number;
@@ -10,47 +10,46 @@ interface Entry {
 }
 
 /**
- * Which instance owns each partition of a processor: the partition → endpoint map the
- * co-partitioned assigner hands every member of the processor's group, read with DescribeGroups.
- * Cached; refreshed when older than `maxAgeMs`, or on demand after a miss (at most one refresh
- * in flight per group).
+ * Which instance owns each task (processor, partition): the map the task assigner hands every
+ * member of the application's group, read with DescribeGroups. Cached; refreshed when older than
+ * `maxAgeMs`, or on demand after a miss (at most one refresh in flight).
  */
 export class OwnerDirectory {
-  private readonly entries = new Map<string, Entry>();
+  private entry: Entry = { at: 0, owners: {} };
 
   constructor(
     private readonly admin: Admin,
+    /** The application's group. */
+    private readonly groupId: string,
     private readonly maxAgeMs = 5000,
   ) {}
 
-  /** The endpoint owning `partition` in `group`, or undefined if none is known. */
+  /** The endpoint owning `partition` of `processor`, or undefined if none is known. */
   async ownerOf(
-    group: string,
+    processor: string,
     partition: number,
     options: { fresh?: boolean } = {},
   ): Promise<string | undefined> {
-    const owners = await this.owners(group, options.fresh ?? false);
-    return owners[String(partition)] ?? undefined;
+    const owners = await this.owners(options.fresh ?? false);
+    return owners[processor]?.[String(partition)] ?? undefined;
   }
 
-  private async owners(group: string, fresh: boolean): Promise<Owners> {
-    const entry = this.entries.get(group);
-    const age = entry ? Date.now() - entry.at : Infinity;
-    if (entry && age < (fresh ? 50 : this.maxAgeMs)) return entry.owners;
-    if (entry?.refreshing) return entry.refreshing;
-    const next: Entry = entry ?? { at: 0, owners: {} };
-    next.refreshing = this.describe(group).finally(() => (next.refreshing = undefined));
-    this.entries.set(group, next);
-    next.owners = await next.refreshing;
-    next.at = Date.now();
-    return next.owners;
+  private async owners(fresh: boolean): Promise<Owners> {
+    const entry = this.entry;
+    const age = Date.now() - entry.at;
+    if (age < (fresh ? 50 : this.maxAgeMs)) return entry.owners;
+    if (entry.refreshing) return entry.refreshing;
+    entry.refreshing = this.describe().finally(() => (entry.refreshing = undefined));
+    entry.owners = await entry.refreshing;
+    entry.at = Date.now();
+    return entry.owners;
   }
 
-  private async describe(group: string): Promise<Owners> {
-    const { groups } = await this.admin.describeGroups([group]);
+  private async describe(): Promise<Owners> {
+    const { groups } = await this.admin.describeGroups([this.groupId]);
     for (const member of groups[0]?.members ?? []) {
-      const map = readAssignmentMap(member.memberAssignment);
-      if (map) return map.partitions;
+      const assignment = readTaskAssignment(member.memberAssignment);
+      if (assignment) return assignment.owners;
     }
     return {};
   }

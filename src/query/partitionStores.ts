@@ -126,7 +126,6 @@ export class PartitionStores {
     remote: (base: string) => Promise<T | RemoteResponse>,
   ): Promise<T> {
     const runner = this.runner(target.processor);
-    const group = runner?.group ?? `${this.options.applicationId}-${target.processor}`;
     let fresh = false;
     let lastProblem = 'no owner known';
     for (;;) {
@@ -141,7 +140,7 @@ export class PartitionStores {
           lastProblem = `the task of partition ${target.partition} was closed while it was read`;
         }
       } else if (!runner?.assignedPartitions.includes(target.partition)) {
-        const owner = await this.options.directory.ownerOf(group, target.partition, { fresh });
+        const owner = await this.options.directory.ownerOf(target.processor, target.partition, { fresh });
         if (owner && owner !== this.options.self()) {
           const base = `${owner}/internal/stores/${target.processor}/${target.store}/${target.partition}`;
           try {
