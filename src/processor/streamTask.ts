@@ -135,8 +135,10 @@ export class StreamTask {
   private deferOffset(topic: string, nextOffset: bigint): void {
     const known = this.pendingOffsets.get(topic);
     if (known === undefined || known < nextOffset) this.pendingOffsets.set(topic, nextOffset);
-    clearTimeout(this.flushTimer);
+    // Timed from the oldest offset waiting: input that never writes is still committed this often.
+    if (this.flushTimer !== undefined) return;
     this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
       this.enqueue(() => this.flushOffsets()).catch((err: unknown) =>
         this.options.logger.debug(
           { task: this.id, err },

@@ -2,12 +2,14 @@
  * What one `kes app` costs a cluster, on an empty one (the topology applied, no data):
  *
  * - startup_ms: from spawning `kes app` to its "ready: every task restored" line;
- * - groups: consumer groups it joins (Kafka's ListGroups), processors: those of its processors;
+ * - groups: consumer groups on the cluster once it runs (Kafka's ListGroups: the application's,
+ *   the processors' reading consumers', the restore, results and views readers', and the
+ *   processors' offset groups once they have committed), processors: those of its processors;
  * - connections: its established TCP connections to each broker, and in all (read from `ss`
  *   once it is ready);
  * - join_startup_ms: the same for a second instance joining the first;
- * - rebalances_on_join: how many of the first instance's processor groups rebalanced ("assigned"
- *   again) because the second joined, counted once its log has been quiet for 5 s.
+ * - rebalances_on_join: how many rebalances of the application's group the first instance took
+ *   part in because the second joined, counted once its log has been quiet for 5 s.
  *
  * KES_BENCH_KAFKA picks the cluster (embedded by default; `kafka3` for three real nodes).
  */
@@ -49,13 +51,15 @@ export async function main(): Promise<Record<string, unknown>> {
     const groups = (await admin.listGroups()).groups.length;
     await admin.disconnect();
 
-    const before = assigned(first.app).length;
+    const rebalances = (app: AppProcess) =>
+      app.lines.filter((line) => line.msg === 'application group assigned tasks').length;
+    const before = rebalances(first.app);
     const second = await start(1);
-    // Rebalances of the first instance's groups go on after the second is ready: count until quiet.
-    let seen = assigned(first.app).length;
+    // Rebalances the first instance takes part in may go on after the second is ready: count until quiet.
+    let seen = rebalances(first.app);
     for (let quietSince = performance.now(); performance.now() - quietSince < QUIET_MS;) {
       await sleep(250);
-      const now = assigned(first.app).length;
+      const now = rebalances(first.app);
       if (now !== seen) [seen, quietSince] = [now, performance.now()];
     }
     return {
