@@ -87,11 +87,17 @@ const views: readonly ReadView[] = [
   simpleView(accountStatementsView, 'account-statements-view', 'accountId'),
 ];
 
-function processors({ serde, sender, invoiceBaseUrl }: ApplicationContext): Processor[] {
+function processors({ serde, sender, invoiceBaseUrl, idempotency }: ApplicationContext): Processor[] {
   return [
     ...Object.values(deciders).map((decider) =>
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      commandHandler({ name: `${decider.domain}-commands`, decider: decider as any, serde }),
+      commandHandler({
+        name: `${decider.domain}-commands`,
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        decider: decider as any,
+        serde,
+        idempotencyRetentionMs: idempotency.retentionMs,
+        idempotencyMaxResults: idempotency.maxResults,
+      }),
     ),
     // Orders: the fulfilment saga hears stock's answers re-keyed by order; invoicing.
     stockReplies(serde),

@@ -11,6 +11,19 @@ export interface ApplicationContext {
   readonly sender: CommandSender;
   /** Where invoices are published (the invoicing policy's setting). */
   readonly invoiceBaseUrl: string;
+  /** How long, and how many, command results the command handlers remember (idempotency). */
+  readonly idempotency: IdempotencyWindow;
+}
+
+/**
+ * The idempotency window: a command sent again within it is answered with its first result; one
+ * sent again after it is processed again. Per task (one partition of a domain's commands).
+ */
+export interface IdempotencyWindow {
+  /** How long a result is remembered after its command; default 24 hours. */
+  readonly retentionMs?: number;
+  /** How many results a task remembers at most (the oldest are forgotten first); default no limit. */
+  readonly maxResults?: number;
 }
 
 /**

@@ -29,7 +29,7 @@ import { EVENT_HISTORY } from '../views/readSide.js';
 import { ViewControl } from '../views/viewControl.js';
 import { ViewRuntime, type ViewRuntimeOptions } from '../views/viewRuntime.js';
 import { application as referenceApplication } from '../../topology/application.js';
-import type { KesApplication } from './kesApplication.js';
+import type { IdempotencyWindow, KesApplication } from './kesApplication.js';
 
 export interface AppOptions {
   readonly brokers: readonly string[];
@@ -45,6 +45,8 @@ export interface AppOptions {
   readonly guarantee?: ProcessingGuarantee;
   /** Where invoices are published (their URLs). */
   readonly invoiceBaseUrl?: string;
+  /** How long, and how many, command results are remembered (default: 24 hours, no count limit). */
+  readonly idempotency?: IdempotencyWindow;
   /** What to run: topology, processors, views, public commands (default: topology/application.ts). */
   readonly application?: KesApplication;
   /** The application's topology with other settings (e.g. fewer partitions in tests). */
@@ -145,7 +147,12 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
   const sender = new CommandSender(serde, Object.values(deciders));
   const processors = new Map<string, Processor>(
     application
-      .processors({ serde, sender, invoiceBaseUrl: options.invoiceBaseUrl ?? DEFAULT_INVOICE_BASE_URL })
+      .processors({
+        serde,
+        sender,
+        invoiceBaseUrl: options.invoiceBaseUrl ?? DEFAULT_INVOICE_BASE_URL,
+        idempotency: options.idempotency ?? {},
+      })
       .filter((p) => !options.processors || options.processors.includes(p.name))
       .map((p) => [p.name, p]),
   );

@@ -8,6 +8,7 @@ import {
   defaultRegistry,
   httpFromEnv,
   integer,
+  idempotencyWindow,
   kafkaConnectionFromEnv,
   registryAuthFromEnv,
   untilSignal,
@@ -43,6 +44,16 @@ export function appCommand(program: Command): void {
     .option('--processors <list>', 'run only these processors (comma-separated; default: all)')
     .option('--at-least-once', 'process at least once instead of exactly once')
     .option(
+      '--idempotency-retention-ms <ms>',
+      'how long a command result is remembered (env KES_IDEMPOTENCY_RETENTION_MS, default 24 h)',
+      integer,
+    )
+    .option(
+      '--idempotency-max-results <n>',
+      'results remembered per command partition at most (env KES_IDEMPOTENCY_MAX_RESULTS, default no limit)',
+      integer,
+    )
+    .option(
       '--invoice-base-url <url>',
       'where invoices are published (env KES_INVOICE_BASE_URL)',
       process.env.KES_INVOICE_BASE_URL,
@@ -54,6 +65,8 @@ export function appCommand(program: Command): void {
         data: string;
         instanceId?: string;
         atLeastOnce?: boolean;
+        idempotencyRetentionMs?: number;
+        idempotencyMaxResults?: number;
         invoiceBaseUrl?: string;
         http: boolean;
         processors?: string;
@@ -74,6 +87,7 @@ export function appCommand(program: Command): void {
           ...(opts.invoiceBaseUrl ? { invoiceBaseUrl: opts.invoiceBaseUrl } : {}),
           ...(opts.processors ? { processors: brokerList(opts.processors) } : {}),
           guarantee: opts.atLeastOnce ? 'at_least_once' : 'exactly_once',
+          idempotency: idempotencyWindow(opts),
           ...(opts.http
             ? {
                 http: httpFromEnv({

@@ -81,3 +81,30 @@ export function cliKafka(clientId: string, brokers: string): Kafka {
     ...kafkaConnectionFromEnv(),
   });
 }
+
+/**
+ * The idempotency window from `--idempotency-retention-ms` / `--idempotency-max-results`, else
+ * KES_IDEMPOTENCY_RETENTION_MS / KES_IDEMPOTENCY_MAX_RESULTS; each a positive integer.
+ */
+export function idempotencyWindow(
+  opts: { idempotencyRetentionMs?: number; idempotencyMaxResults?: number } = {},
+): {
+  retentionMs?: number;
+  maxResults?: number;
+} {
+  const pick = (flag: number | undefined, env: string) => {
+    const raw =
+      flag ??
+      (process.env[env] !== undefined && process.env[env] !== '' ? Number(process.env[env]) : undefined);
+    if (raw === undefined) return undefined;
+    if (!Number.isInteger(raw) || raw <= 0)
+      throw new InvalidArgumentError(`${env}: not a positive integer: ${raw}`);
+    return raw;
+  };
+  const retentionMs = pick(opts.idempotencyRetentionMs, 'KES_IDEMPOTENCY_RETENTION_MS');
+  const maxResults = pick(opts.idempotencyMaxResults, 'KES_IDEMPOTENCY_MAX_RESULTS');
+  return {
+    ...(retentionMs !== undefined ? { retentionMs } : {}),
+    ...(maxResults !== undefined ? { maxResults } : {}),
+  };
+}

@@ -8,6 +8,7 @@ import { startRegistry } from '../registry/index.js';
 import {
   brokerList,
   httpFromEnv,
+  idempotencyWindow,
   kafkaConnectionFromEnv,
   registryAuthFromEnv,
   untilSignal,
@@ -61,6 +62,7 @@ export function startCommand(program: Command): void {
         ...(process.env.KES_INSTANCE_ID ? { instanceId: process.env.KES_INSTANCE_ID } : {}),
         ...(process.env.KES_INVOICE_BASE_URL ? { invoiceBaseUrl: process.env.KES_INVOICE_BASE_URL } : {}),
         http: httpFromEnv(),
+        idempotency: idempotencyWindow(),
         logger: logger.child({ component: 'app' }),
       });
       // A signal during the restore also stops gracefully.

@@ -7,8 +7,9 @@
  *   command sent again — however many others came in between — is answered with its first result
  *   and appends nothing;
  * - `\0exp<time>["<aggregateId>","<commandId>"]`: when that result expires. Results are kept for
- *   `IDEMPOTENCY_RETENTION_MS` after their command was processed, then deleted (tombstones in the
- *   changelog); a command sent again later than that is processed again.
+ *   `IDEMPOTENCY_RETENTION_MS` after their command was processed (or as configured), then deleted
+ *   (tombstones in the changelog); a command sent again later than that is processed again;
+ * - `\0count`: how many results the store remembers (for a limit by count: the oldest go first).
  *
  * The two remembered kinds start with NUL, which no aggregate id may (CommandSender refuses it, the
  * command handler dead-letters it), so they never collide with a snapshot.
@@ -36,6 +37,16 @@ export const isValidAggregateId = (aggregateId: string) => !aggregateId.startsWi
 /** The store key of the remembered result of a command to an aggregate. */
 export const resultKey = (aggregateId: string, commandId: string) =>
   RESULT_PREFIX + JSON.stringify([aggregateId, commandId]);
+
+/** The store key of the number of results remembered. */
+export const RESULT_COUNT_KEY = `${RESERVED_KEY_START}count`;
+
+export const encodeCount = (count: number): Buffer => Buffer.from(String(count), 'utf8');
+export const decodeCount = (value: Buffer | undefined): number =>
+  value ? Number(value.toString('utf8')) || 0 : 0;
+
+/** Whether a store key records when a result expires. */
+export const isExpiryKey = (key: string): boolean => key.startsWith(EXPIRY_PREFIX);
 
 /** The store key recording when a command's result expires: sorted by time. */
 export const expiryKey = (expiresAt: number, aggregateId: string, commandId: string) =>

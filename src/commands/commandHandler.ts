@@ -6,13 +6,17 @@ import type { Serde } from '../serde/serde.js';
 import type { RecordValue } from '../serde/upcasters.js';
 import {
   type AggregateSnapshot,
+  decodeCount,
   decodeJson,
   dueExpiries,
+  encodeCount,
   encodeJson,
   expiredResult,
   expiryKey,
   IDEMPOTENCY_RETENTION_MS,
+  isExpiryKey,
   isValidAggregateId,
+  RESULT_COUNT_KEY,
   resultKey,
 } from './aggregateSnapshot.js';
 import { CloudEventHeaders, cloudEventHeaders } from './cloudEvents.js';
@@ -42,6 +46,11 @@ export interface CommandHandlerOptions<C extends { type: string }, E extends { t
   readonly now?: () => number;
   /** How long a command's result is remembered (default IDEMPOTENCY_RETENTION_MS). */
   readonly idempotencyRetentionMs?: number;
+  /**
+   * How many results a task (one partition of the domain) remembers at most: beyond it the oldest
+   * are forgotten first, even before their time. Default: no limit but the time.
+   */
+  readonly idempotencyMaxResults?: number;
 }
 
 /** How often a task deletes expired command results, and how many at most each time. */
@@ -58,22 +67,31 @@ export function commandHandler<C extends { type: string }, E extends { type: str
   const now = options.now ?? Date.now;
   const fullName = (type: string) => `kes.${domain}.${type}`;
   const retention = options.idempotencyRetentionMs ?? IDEMPOTENCY_RETENTION_MS;
+  const maxResults = options.idempotencyMaxResults ?? Infinity;
   /** Per task (partition): when its expired results are next deleted. */
   const nextSweep = new Map<number, number>();
 
   /**
-   * Deletes the results that expired by `at`, a bounded batch at a time: once a second per task,
-   * or at once again while a full batch was due (so the sweep keeps up with any rate).
+   * Deletes the results that expired by `at`, and the oldest beyond `maxResults`, a bounded batch
+   * at a time: once a second per task, or at once again while a full batch was due (so the sweep
+   * keeps up with any rate). Returns how many results the task remembers.
    */
-  const sweep = async (store: StoreAccess, partition: number, at: number) => {
-    if ((nextSweep.get(partition) ?? 0) > at) return;
+  const sweep = async (store: StoreAccess, partition: number, at: number): Promise<number> => {
+    let count = decodeCount(await store.get(RESULT_COUNT_KEY));
+    if ((nextSweep.get(partition) ?? 0) > at) return count;
+    const due = dueExpiries(at).lt;
     let deleted = 0;
-    for await (const [key] of store.range({ ...dueExpiries(at), limit: SWEEP_LIMIT })) {
+    // Expiry keys sort by time: the due ones first, then the oldest of the others.
+    for await (const [key] of store.range({ gte: dueExpiries(at).gte, limit: SWEEP_LIMIT })) {
+      if (!isExpiryKey(key) || (key >= due && count <= maxResults)) break;
       store.delete(key);
       store.delete(expiredResult(key));
       deleted++;
+      count = Math.max(0, count - 1);
     }
+    if (deleted > 0) store.put(RESULT_COUNT_KEY, encodeCount(count));
     nextSweep.set(partition, deleted === SWEEP_LIMIT ? at : at + SWEEP_INTERVAL_MS);
+    return count;
   };
 
   /** The result record, built once the events are written (so it can name their position). */
@@ -147,7 +165,7 @@ export function commandHandler<C extends { type: string }, E extends { type: str
         return;
       }
       const processedAt = now();
-      await sweep(store, context.partition, processedAt);
+      const rememberedCount = await sweep(store, context.partition, processedAt);
       const base = { commandId: meta.commandId, commandType: decoded.type, aggregateId, processedAt };
       /**
        * Writes the new snapshot and remembers the result now, so that a repeat later in the same
@@ -159,6 +177,7 @@ export function commandHandler<C extends { type: string }, E extends { type: str
         if (after.version !== snapshot.version) store.put(aggregateId, encodeJson(after));
         store.put(resultKey(aggregateId, result.commandId), encodeJson(result));
         store.put(expiryKey(processedAt + retention, aggregateId, result.commandId), Buffer.alloc(0));
+        store.put(RESULT_COUNT_KEY, encodeCount(rememberedCount + 1));
         return result;
       };
       const refuse = (status: CommandStatus, code: string, message: string) => {
