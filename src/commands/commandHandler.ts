@@ -77,13 +77,23 @@ export function commandHandler<C extends { type: string }, E extends { type: str
    * keeps up with any rate). Returns how many results the task remembers.
    */
   const sweep = async (store: StoreAccess, partition: number, at: number): Promise<number> => {
-    let count = decodeCount(await store.get(RESULT_COUNT_KEY));
+    const stored = await store.get(RESULT_COUNT_KEY);
+    let count = decodeCount(stored);
+    if (stored === undefined) {
+      // A store from before the count was kept (or a new one): counted once.
+      for await (const [key] of store.range({ gte: dueExpiries(at).gte })) {
+        if (!isExpiryKey(key)) break;
+        count++;
+      }
+      store.put(RESULT_COUNT_KEY, encodeCount(count));
+    }
     if ((nextSweep.get(partition) ?? 0) > at) return count;
     const due = dueExpiries(at).lt;
     let deleted = 0;
-    // Expiry keys sort by time: the due ones first, then the oldest of the others.
+    // Expiry keys sort by time: the due ones first, then the oldest of the others (leaving room
+    // for the result about to be remembered).
     for await (const [key] of store.range({ gte: dueExpiries(at).gte, limit: SWEEP_LIMIT })) {
-      if (!isExpiryKey(key) || (key >= due && count <= maxResults)) break;
+      if (!isExpiryKey(key) || (key >= due && count < maxResults)) break;
       store.delete(key);
       store.delete(expiredResult(key));
       deleted++;

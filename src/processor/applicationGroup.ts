@@ -26,8 +26,8 @@ export interface ApplicationGroupOptions {
   readonly onRebalance?: () => void;
 }
 
-const DESCRIBE_ATTEMPTS = 50;
 const DESCRIBE_RETRY_MS = 100;
+const DESCRIBE_RETRY_MAX_MS = 1000;
 
 /**
  * The application's one consumer group (Kafka Streams runs every sub-topology of an application
@@ -54,6 +54,8 @@ export class ApplicationGroup {
   /** Membership changes and assignments, one after the other. */
   private queue: Promise<void> = Promise.resolve();
   private assignment: TaskAssignment | undefined;
+  /** This instance's member id as of its latest join. */
+  private memberId: string | undefined;
 
   constructor(private readonly options: ApplicationGroupOptions) {}
 
@@ -104,7 +106,7 @@ export class ApplicationGroup {
     return run;
   }
 
-  private scheduleRejoin(): void {
+  private scheduleRejoin(delayMs = 200): void {
     clearTimeout(this.rejoinTimer);
     // Runners come and go in bursts (a view's processors): one rejoin for the burst.
     this.rejoinTimer = setTimeout(() => {
@@ -114,9 +116,20 @@ export class ApplicationGroup {
         this.consumer = undefined;
         await old?.disconnect().catch(() => undefined);
         await this.startConsumer();
-      }).catch((err: unknown) => this.options.logger.warn({ err }, 'could not rejoin the application group'));
-    }, 200);
+      }).catch((err: unknown) => {
+        // Out of the group until a join works: nothing of the old membership is kept.
+        this.member = false;
+        void this.serialize(() => this.loseAll());
+        const delay = this.backoff();
+        this.options.logger.warn({ err, inMs: delay }, 'could not join the application group; trying again');
+        this.scheduleRejoin(delay);
+      });
+    }, delayMs);
     this.rejoinTimer.unref();
+  }
+
+  private backoff(): number {
+    return Math.min(30_000, 1000 * 2 ** Math.min(this.restarts++, 5));
   }
 
   private claims() {
@@ -153,61 +166,41 @@ export class ApplicationGroup {
         );
         return;
       }
-      const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.restarts++, 5));
+      const delay = this.backoff();
       this.options.logger.warn(
         { err: payload.error, inMs: delay },
         'application group consumer stopped; starting it again',
       );
-      setTimeout(() => void this.restartConsumer(consumer), delay).unref();
+      this.scheduleRejoin(delay);
     });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (this.consumer !== consumer) return;
       this.joins++;
       this.restarts = 0;
+      this.memberId = payload.memberId;
       this.options.onRebalance?.();
       void this.serialize(() => this.onJoin(consumer, payload.memberId));
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics });
-    // Nothing is ever assigned to this consumer: it only keeps the membership.
-    await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
-  }
-
-  private async restartConsumer(crashed: Consumer): Promise<void> {
-    await this.serialize(async () => {
-      if (this.stopped || this.consumer !== crashed) return;
-      await this.startConsumer();
-    }).catch((err: unknown) => {
-      const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.restarts++, 5));
-      this.options.logger.warn(
-        { err, inMs: delay },
-        'application group consumer did not start; trying again',
-      );
-      setTimeout(() => void this.restartConsumer(crashed), delay).unref();
-    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics });
+      // Nothing is ever assigned to this consumer: it only keeps the membership.
+      await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
+    } catch (err) {
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
   }
 
   /** Reads this member's tasks back (DescribeGroups) and hands them to the runners. */
   private async onJoin(consumer: Consumer, memberId: string): Promise<void> {
     const seen = this.joins;
     let assignment: TaskAssignment | undefined;
-    for (let attempt = 0; attempt < DESCRIBE_ATTEMPTS && !assignment; attempt++) {
-      if (this.stopped || this.consumer !== consumer || this.joins !== seen) return; // a newer join
-      try {
-        const { groups } = await this.admin!.describeGroups([this.options.groupId]);
-        const mine = groups[0]?.members.find((m) => m.memberId === memberId);
-        assignment =
-          mine && mine.memberAssignment.length > 0 ? readTaskAssignment(mine.memberAssignment) : undefined;
-      } catch (err) {
-        this.options.logger.debug({ err }, 'could not describe the application group');
-      }
-      if (!assignment) await new Promise((r) => setTimeout(r, DESCRIBE_RETRY_MS));
-    }
-    if (!assignment) {
-      // Rebalancing again (a newer join follows) or the coordinator is out of reach: rejoin.
-      this.options.logger.warn({ memberId }, 'could not read this member’s tasks; rejoining');
-      this.scheduleRejoin();
-      return;
+    // Until it is read, or a newer join (a rebalance again, the group left) makes it moot.
+    for (let wait = DESCRIBE_RETRY_MS; !assignment; wait = Math.min(wait * 2, DESCRIBE_RETRY_MAX_MS)) {
+      if (this.stopped || this.consumer !== consumer || this.joins !== seen) return;
+      assignment = await this.describe(memberId);
+      if (!assignment) await new Promise((r) => setTimeout(r, wait));
     }
     this.assignment = assignment;
     this.member = true;
@@ -227,15 +220,40 @@ export class ApplicationGroup {
     );
   }
 
+  /** The tasks the group assigns this member now, as DescribeGroups has them (undefined: unknown). */
+  private async describe(memberId: string): Promise<TaskAssignment | undefined> {
+    try {
+      const { groups } = await this.admin!.describeGroups([this.options.groupId]);
+      const mine = groups[0]?.members.find((m) => m.memberId === memberId);
+      return mine && mine.memberAssignment.length > 0 ? readTaskAssignment(mine.memberAssignment) : undefined;
+    } catch (err) {
+      this.options.logger.debug({ err }, 'could not describe the application group');
+      return undefined;
+    }
+  }
+
+  /**
+   * The partitions of a processor the group assigns this instance now (undefined when that
+   * cannot be read: a rebalance under way, the coordinator out of reach).
+   */
+  async currentTasks(processor: string): Promise<readonly number[] | undefined> {
+    if (!this.member || this.memberId === undefined) return undefined;
+    const assignment = await this.describe(this.memberId);
+    return assignment ? (assignment.tasks[processor] ?? []) : undefined;
+  }
+
   private async loseAll(): Promise<void> {
     await Promise.all([...this.runners.values()].map((r) => r.onLost().catch(() => undefined)));
   }
 
-  /** Leaves the group (the runners stop on their own). */
+  /** Closes every runner's tasks, then leaves the group. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.rejoinTimer);
     await this.queue;
+    // The tasks first (each finishes its transaction), so that the next owners need not fence them.
+    this.member = false;
+    await this.loseAll();
     await this.consumer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
   }

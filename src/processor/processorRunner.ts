@@ -83,7 +83,7 @@ export class ProcessorRunner implements GroupRunner {
   /** The reading consumer has joined its group (and paused what no task reads). */
   private reading = false;
   private restarts = 0;
-  private admin: Admin | undefined;
+  private admin: Promise<Admin> | undefined;
   private committer: GroupOffsetCommitter | undefined;
   private readonly groupId: string;
   private readonly logger: Logger;
@@ -205,9 +205,12 @@ export class ProcessorRunner implements GroupRunner {
     try {
       await this.startConsumer();
     } catch (err) {
+      // The attempt that failed is the one to replace next time.
+      const failed = this.consumer!;
+      await failed.disconnect().catch(() => undefined);
       const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.restarts++, 5));
       this.logger.warn({ err, inMs: delay }, 'consumer did not start; trying again');
-      setTimeout(() => void this.restartConsumer(crashed), delay).unref();
+      setTimeout(() => void this.restartConsumer(failed), delay).unref();
     }
   }
 
@@ -218,6 +221,7 @@ export class ProcessorRunner implements GroupRunner {
   }
 
   async onAssignment(partitions: readonly number[]): Promise<void> {
+    if (this.stopped) return;
     this.assignment = [...partitions].sort((a, b) => a - b);
     const keep = new Set(partitions);
     const revoked = [...this.tasks.keys()].filter((p) => !keep.has(p));
@@ -246,19 +250,24 @@ export class ProcessorRunner implements GroupRunner {
 
   /** The group's committed offsets of a partition, each input topic (the start where none is). */
   private async committedOffsets(partition: number): Promise<Map<string, bigint>> {
-    if (!this.admin) {
+    // One admin client, made by the first task that needs it (tasks start side by side).
+    this.admin ??= (async () => {
       const admin = this.options.kafka.admin();
       await admin.connect();
-      this.admin = admin;
-    }
+      return admin;
+    })().catch((err: unknown) => {
+      this.admin = undefined; // the next task asks again
+      throw err;
+    });
+    const admin = await this.admin;
     const topics = [...this.options.spec.inputs];
-    const committed = await this.admin.fetchOffsets({ groupId: this.groupId, topics });
+    const committed = await admin.fetchOffsets({ groupId: this.groupId, topics });
     const positions = new Map<string, bigint>();
     for (const { topic, partitions } of committed) {
       let offset = partitions.find((p) => p.partition === partition)?.offset ?? '-1';
       if (BigInt(offset) < 0n) {
         // Nothing committed yet: from the start of the partition.
-        const ends = await fetchTopicOffsets(this.admin, topic);
+        const ends = await fetchTopicOffsets(admin, topic);
         offset = ends.find((p) => p.partition === partition)?.low ?? '0';
       }
       positions.set(topic, BigInt(offset));
@@ -267,6 +276,7 @@ export class ProcessorRunner implements GroupRunner {
   }
 
   private createTask(partition: number): void {
+    if (this.stopped) return;
     const entry = {} as TaskEntry;
     entry.ready = (async () => {
       const { kafka, spec, guarantee, applicationId } = this.options;
@@ -393,11 +403,9 @@ export class ProcessorRunner implements GroupRunner {
         if (this.tasks.get(batch.partition) !== entry) return;
         const where = { err, topic: batch.topic, partition: batch.partition };
         if (isFenced(err)) {
-          // Another instance owns the partition: give the task up until the group assigns it
-          // here again (the rebalance that moved it is under way, or this instance left the group).
           this.logger.warn(where, 'task fenced by a newer owner; closing it');
-          this.assignment = this.assignment.filter((p) => p !== batch.partition);
           await this.closeTask(batch.partition);
+          await this.afterFenced(batch.partition);
           return;
         }
         this.logger.warn(where, 'transaction failed; the task starts again from its committed offsets');
@@ -417,6 +425,28 @@ export class ProcessorRunner implements GroupRunner {
     }
     if (messages.length === 0 && batchEnd > position && isRunning() && !isStale()) {
       this.skipTo(batch.topic, batch.partition, batch.lastOffset());
+    }
+  }
+
+  /**
+   * A fenced task: another instance started the partition's task. If the group gives it to that
+   * one (the rebalance that moved it may not have reached this instance yet), it is given up
+   * here; if the group still gives it here, the other acted on an older assignment, and the task
+   * starts again here (fencing that one in turn).
+   */
+  private async afterFenced(partition: number): Promise<void> {
+    for (
+      let wait = 100;
+      !this.stopped && this.assignment.includes(partition);
+      wait = Math.min(wait * 2, 2000)
+    ) {
+      const current = await this.options.group.currentTasks(this.name);
+      if (current !== undefined) {
+        if (!current.includes(partition)) this.assignment = this.assignment.filter((p) => p !== partition);
+        else if (!this.tasks.has(partition)) this.createTask(partition);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, wait));
     }
   }
 
@@ -460,7 +490,7 @@ export class ProcessorRunner implements GroupRunner {
     this.options.group.remove(this);
     await this.consumer?.disconnect();
     for (const p of [...this.tasks.keys()]) await this.closeTask(p);
-    await this.admin?.disconnect();
+    await (await this.admin?.catch(() => undefined))?.disconnect();
     await this.committer?.close();
   }
 }

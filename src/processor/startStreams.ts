@@ -135,8 +135,19 @@ export async function startStreams(options: StreamsOptions): Promise<StreamsHand
         },
       }),
   );
-  await Promise.all(runners.map((r) => r.start()));
-  await ownGroup?.start();
+  const failures: unknown[] = [];
+  for (const s of await Promise.allSettled(runners.map((r) => r.start()))) {
+    if (s.status === 'rejected') failures.push(s.reason);
+  }
+  // Its own group is joined once every runner is in it.
+  if (failures.length === 0) await ownGroup?.start().catch((err: unknown) => failures.push(err));
+  if (failures.length > 0) {
+    // Nothing left behind (a view generation started again would find its processors running).
+    await ownGroup?.stop().catch(() => undefined);
+    await Promise.all(runners.map((r) => r.stop().catch(() => undefined)));
+    await reader.close().catch(() => undefined);
+    throw failures[0];
+  }
   const isReady = () => runners.every((r) => r.ready);
   return {
     runners,

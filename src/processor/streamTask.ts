@@ -150,8 +150,8 @@ export class StreamTask {
   }
 
   /** A transaction of the pending offsets alone. */
-  private async flushOffsets(): Promise<void> {
-    if (this.state !== TaskState.Running || this.pendingOffsets.size === 0) return;
+  private async flushOffsets(closing = false): Promise<void> {
+    if ((!closing && this.state !== TaskState.Running) || this.pendingOffsets.size === 0) return;
     const offsets = new Map(this.pendingOffsets);
     const txn = await this.options.producer.transaction();
     try {
@@ -161,8 +161,14 @@ export class StreamTask {
       await txn.abort().catch(() => undefined);
       throw err;
     }
+    this.committedOffsets(offsets);
+  }
+
+  /** Forgets the pending offsets a transaction committed (or went past). */
+  private committedOffsets(offsets: ReadonlyMap<string, bigint>): void {
     for (const [topic, offset] of offsets) {
-      if (this.pendingOffsets.get(topic) === offset) this.pendingOffsets.delete(topic);
+      const pending = this.pendingOffsets.get(topic);
+      if (pending !== undefined && pending <= offset) this.pendingOffsets.delete(topic);
     }
   }
 
@@ -353,9 +359,7 @@ export class StreamTask {
       const written = await write((topicMessages) => txn.sendBatch({ topicMessages, acks: -1 }));
       await txn.sendOffsets({ consumerGroupId: groupId, topics: this.offsetTopics(offsets) });
       await txn.commit();
-      for (const [t, offset] of offsets) {
-        if (this.pendingOffsets.get(t) === offset) this.pendingOffsets.delete(t);
-      }
+      this.committedOffsets(offsets);
       return written;
     } catch (err) {
       await txn.abort().catch(() => undefined);
@@ -376,8 +380,13 @@ export class StreamTask {
    */
   async close(): Promise<void> {
     if (this.state === TaskState.Closed) return;
-    this.transitionTo(TaskState.Closed);
     clearTimeout(this.flushTimer);
+    if (this.state === TaskState.Running && this.pendingOffsets.size > 0) {
+      // The offsets of input that wrote nothing, so that the next owner need not read it again
+      // (a fenced task fails here at once; reading it again would write nothing either).
+      void this.enqueue(() => this.flushOffsets(true)).catch(() => undefined);
+    }
+    this.transitionTo(TaskState.Closed);
     await this.queue;
     for (const store of this.stores.values()) {
       store.transaction.abort();

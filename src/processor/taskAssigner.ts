@@ -54,6 +54,15 @@ export function taskAssigner(options: TaskAssignerOptions): PartitionAssigner {
     name: TASK_ASSIGNER,
     version: 2,
     async assign({ members }) {
+      const claims = members.map((m) => ({ memberId: m.memberId, data: decodeUserData(m.memberMetadata) }));
+      // The leader's metadata covers the topics it reads itself; other members may run processors
+      // it does not (--processors, a view generation it has not started yet).
+      const inputs = new Set(
+        claims.flatMap((c) => Object.values(c.data?.processors ?? {}).flatMap((p) => p.inputs)),
+      );
+      await (cluster as unknown as { addMultipleTargetTopics(topics: string[]): Promise<void> })
+        .addMultipleTargetTopics([...inputs])
+        .catch(() => undefined);
       const partitionsOf = (topic: string) => {
         try {
           return cluster.findTopicPartitionMetadata(topic).length;
@@ -61,7 +70,6 @@ export function taskAssigner(options: TaskAssignerOptions): PartitionAssigner {
           return 0;
         }
       };
-      const claims = members.map((m) => ({ memberId: m.memberId, data: decodeUserData(m.memberMetadata) }));
       const processors = new Map<string, number>();
       for (const { data } of claims) {
         for (const [name, claim] of Object.entries(data?.processors ?? {})) {
