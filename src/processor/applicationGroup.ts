@@ -63,6 +63,12 @@ export class ApplicationGroup {
     return this.options.groupId;
   }
 
+  /** The group's admin client (connected while it runs), which its runners share. */
+  adminClient(): Admin {
+    if (!this.admin) throw new Error('the application group is not started');
+    return this.admin;
+  }
+
   /** In the group, with the tasks of its latest rebalance handed to the runners. */
   get isMember(): boolean {
     return this.member;

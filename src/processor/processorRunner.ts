@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { GroupOffsetCommitter } from '../kafka/groupOffsetCommitter.js';
 import { isFenced } from '../kafka/kafkaErrors.js';
@@ -83,7 +83,6 @@ export class ProcessorRunner implements GroupRunner {
   /** The reading consumer has joined its group (and paused what no task reads). */
   private reading = false;
   private restarts = 0;
-  private admin: Promise<Admin> | undefined;
   private committer: GroupOffsetCommitter | undefined;
   private readonly groupId: string;
   private readonly logger: Logger;
@@ -250,16 +249,7 @@ export class ProcessorRunner implements GroupRunner {
 
   /** The group's committed offsets of a partition, each input topic (the start where none is). */
   private async committedOffsets(partition: number): Promise<Map<string, bigint>> {
-    // One admin client, made by the first task that needs it (tasks start side by side).
-    this.admin ??= (async () => {
-      const admin = this.options.kafka.admin();
-      await admin.connect();
-      return admin;
-    })().catch((err: unknown) => {
-      this.admin = undefined; // the next task asks again
-      throw err;
-    });
-    const admin = await this.admin;
+    const admin = this.options.group.adminClient();
     const topics = [...this.options.spec.inputs];
     const committed = await admin.fetchOffsets({ groupId: this.groupId, topics });
     const positions = new Map<string, bigint>();
@@ -490,7 +480,6 @@ export class ProcessorRunner implements GroupRunner {
     this.options.group.remove(this);
     await this.consumer?.disconnect();
     for (const p of [...this.tasks.keys()]) await this.closeTask(p);
-    await (await this.admin?.catch(() => undefined))?.disconnect();
     await this.committer?.close();
   }
 }
