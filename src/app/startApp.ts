@@ -17,7 +17,7 @@ import { Serde } from '../serde/serde.js';
 import { applyTopology } from '../topology/applyTopology.js';
 import type { TopologySpec } from '../topology/topologySpec.js';
 import { CommandResultWaiter } from '../commands/commandResultWaiter.js';
-import type { ApiContext, ApiLimits } from '../http/apiContext.js';
+import type { ApiContext, ApiLimits, StartupState } from '../http/apiContext.js';
 import { AppMetrics } from '../http/appMetrics.js';
 import { buildApi } from '../http/buildApi.js';
 import { serviceAuthorization } from '../http/serviceToken.js';
@@ -30,6 +30,7 @@ import { ViewControl } from '../views/viewControl.js';
 import { ViewRuntime, type ViewRuntimeOptions } from '../views/viewRuntime.js';
 import { application as referenceApplication } from '../../topology/application.js';
 import type { IdempotencyWindow, KesApplication } from './kesApplication.js';
+import { StartupWait } from './startupWait.js';
 
 export interface AppOptions {
   readonly brokers: readonly string[];
@@ -61,6 +62,15 @@ export interface AppOptions {
   readonly processors?: readonly string[];
   /** Serve the HTTP API (commands, views, aggregates, health, metrics). */
   readonly http?: HttpOptions;
+  /**
+   * How long a task may wait in a row for a failure that passes (a registry or broker out of
+   * reach) before the instance gives up (KES_TASK_TIMEOUT_MS). Default 5 minutes.
+   */
+  readonly taskTimeoutMs?: number;
+  /** A task waited longer than taskTimeoutMs. Default: log it and close the instance. */
+  readonly onFatal?: (err: Error) => void;
+  /** Aborts a start-up that waits for the broker or the registry (the instance is released). */
+  readonly signal?: AbortSignal;
 }
 
 export interface HttpOptions {
@@ -102,10 +112,12 @@ export interface AppHandle {
 export const DEFAULT_INVOICE_BASE_URL = 'https://invoices.kes.example/invoices';
 
 /**
- * One kes application instance: applies the topology (creating missing topics), registers the
- * schemas it needs, and runs every processor of the application — command handlers, sagas,
+ * One kes application instance: serves its HTTP API at once (live, not ready), waits for Kafka
+ * and applies the topology (creating missing topics), waits for the schema registry and registers
+ * the schemas it needs, and runs every processor of the application — command handlers, sagas,
  * policies, views — exactly once by default. Instances with the same topology share the work
- * through their consumer groups.
+ * through their consumer groups. A dependency out of reach is waited for with backoff (readiness
+ * and the log say which); a start-up that fails for good releases everything it opened.
  */
 export async function startApp(options: AppOptions): Promise<AppHandle> {
   const { logger } = options;
@@ -126,16 +138,6 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     retry: { retries: 10 },
     ...options.kafka,
   });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const plan = await applyTopology(admin, topology);
-    if (plan.refused.length > 0)
-      throw new Error(`the cluster does not match the topology:\n${plan.refused.join('\n')}`);
-    if (plan.create.length > 0) logger.info({ created: plan.create.map((c) => c.topic) }, 'created topics');
-  } finally {
-    await admin.disconnect();
-  }
   const serde = new Serde({
     registry: new SchemaRegistry({
       host: options.registryUrl,
@@ -143,7 +145,6 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       auth: options.registryAuth,
     }),
   });
-  await serde.registerAll();
   const sender = new CommandSender(serde, Object.values(deciders));
   const processors = new Map<string, Processor>(
     application
@@ -165,45 +166,82 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     }
   }
   const metrics = new AppMetrics();
-  // The HTTP API starts first (its URL is advertised to the groups) and reads the streams later.
-  const started: { streams?: StreamsHandle; views?: ViewRuntime } = {};
-  const http = options.http ? await startHttp(options.http) : undefined;
-  const endpoint = http?.url ?? options.endpoint ?? null;
-  // One group for every processor and view of the application: an instance joining or leaving is
-  // one rebalance. Joined once everything below has been added to it.
-  const group = new ApplicationGroup({
-    kafka,
-    groupId: topology.applicationId,
-    endpoint,
-    logger,
-    onRebalance: metrics.onRebalance,
+  // What to release if start-up fails, last opened first.
+  const opened: (() => Promise<unknown>)[] = [];
+  const release = async () => {
+    for (const close of opened.splice(0).reverse()) await close().catch(() => undefined);
+  };
+  // One admin client: the topology, then (with HTTP) the owners of partitions and the lag.
+  const admin = kafka.admin();
+  opened.push(() => admin.disconnect());
+  let starting: StartupState = { step: 'starting' };
+  const startup = new StartupWait(logger, options.signal, (state) => {
+    starting = state;
+    if (http) http.context.starting = state;
   });
-  const streamsOptions = {
-    dataDir: options.dataDir,
-    instanceId,
-    endpoint,
-    group,
-    guarantee: options.guarantee ?? 'exactly_once',
-    logger,
-    onProcessed: (e: {
-      processor: string;
-      partition: number;
-      records: number;
-      failed: number;
-      wrote: boolean;
-      durationMs: number;
-    }) => {
-      metrics.onProcessed(e);
-      options.onProcessed?.(e);
-    },
-    onRestore: metrics.onRestore,
-  } as const;
-  const startViews = async () => {
-    const control = await ViewControl.start({
-      kafka,
-      groupId: `${topology.applicationId}-${instanceId}-views`,
+  // The HTTP API listens first: live at once, ready once everything runs. Its URL is advertised
+  // to the group.
+  let http: Awaited<ReturnType<typeof startHttp>> | undefined;
+  const started: { streams?: StreamsHandle; views?: ViewRuntime } = {};
+  try {
+    if (options.http) {
+      http = await startHttp(options.http);
+      opened.push(() => http!.close());
+      http.context.starting = starting;
+    }
+    await startup.until('Kafka', 'applying the topology', async () => {
+      await admin.connect();
+      const plan = await applyTopology(admin, topology);
+      if (plan.refused.length > 0)
+        throw new Error(`the cluster does not match the topology:\n${plan.refused.join('\n')}`);
+      if (plan.create.length > 0) logger.info({ created: plan.create.map((c) => c.topic) }, 'created topics');
     });
-    try {
+    if (!http) await admin.disconnect();
+    await startup.until('the schema registry', 'registering the schemas', () => serde.registerAll());
+    startup.step('starting the processors');
+    const endpoint = http?.url ?? options.endpoint ?? null;
+    // One group for every processor and view of the application: an instance joining or leaving
+    // is one rebalance. Joined once everything below has been added to it.
+    const group = new ApplicationGroup({
+      kafka,
+      groupId: topology.applicationId,
+      endpoint,
+      logger,
+      onRebalance: metrics.onRebalance,
+    });
+    opened.push(() => group.stop());
+    const streamsOptions = {
+      dataDir: options.dataDir,
+      instanceId,
+      endpoint,
+      group,
+      guarantee: options.guarantee ?? 'exactly_once',
+      logger,
+      taskTimeoutMs: options.taskTimeoutMs,
+      onFatal: (err: Error) => {
+        if (options.onFatal) return options.onFatal(err);
+        logger.fatal({ err }, 'a task waited too long; the instance stops');
+        void handle.close().catch(() => undefined);
+      },
+      onProcessed: (e: {
+        processor: string;
+        partition: number;
+        records: number;
+        failed: number;
+        wrote: boolean;
+        durationMs: number;
+      }) => {
+        metrics.onProcessed(e);
+        options.onProcessed?.(e);
+      },
+      onRestore: metrics.onRestore,
+    } as const;
+    const startViews = async () => {
+      const control = await ViewControl.start({
+        kafka,
+        groupId: `${topology.applicationId}-${instanceId}-views`,
+      });
+      opened.push(() => control.stop());
       const runtime = await ViewRuntime.start({
         kafka,
         topology,
@@ -214,73 +252,72 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
         streams: streamsOptions,
         ...options.views,
       });
+      opened.push(() => runtime.close());
       return { control, runtime };
-    } catch (err) {
-      await control.stop().catch(() => undefined);
-      throw err;
-    }
-  };
-  // The processors and the views start at the same time; then the instance joins the group.
-  const [fixedStart, viewsStart] = await Promise.allSettled([
-    startStreams({ ...streamsOptions, kafka, topology, processors }),
-    startViews(),
-  ]);
-  const failures: unknown[] = [fixedStart, viewsStart].flatMap((s) =>
-    s.status === 'rejected' ? [s.reason] : [],
-  );
-  if (failures.length === 0) await group.start().catch((err: unknown) => failures.push(err));
-  if (failures.length > 0) {
-    await group.stop().catch(() => undefined);
-    if (fixedStart.status === 'fulfilled') await fixedStart.value.close().catch(() => undefined);
-    if (viewsStart.status === 'fulfilled') {
-      await viewsStart.value.runtime.close().catch(() => undefined);
-      await viewsStart.value.control.stop().catch(() => undefined);
-    }
-    await http?.close().catch(() => undefined);
-    throw failures[0];
+    };
+    const startFixed = async () => {
+      const handle = await startStreams({ ...streamsOptions, kafka, topology, processors });
+      opened.push(() => handle.close());
+      return handle;
+    };
+    // The processors and the views start at the same time; then the instance joins the group.
+    const [fixedStart, viewsStart, httpStart] = await Promise.allSettled([
+      startFixed(),
+      startViews(),
+      http?.connect(),
+    ]);
+    for (const s of [fixedStart, viewsStart, httpStart]) if (s.status === 'rejected') throw s.reason;
+    const fixed = (fixedStart as PromiseFulfilledResult<StreamsHandle>).value;
+    const { control, runtime: viewRuntime } = (
+      viewsStart as PromiseFulfilledResult<{ control: ViewControl; runtime: ViewRuntime }>
+    ).value;
+    await group.start();
+    started.views = viewRuntime;
+    const isReady = () => fixed.isReady() && viewRuntime.isReady();
+    const streams: StreamsHandle = {
+      get runners() {
+        return [...fixed.runners, ...viewRuntime.runners()];
+      },
+      isReady,
+      whenReady: (timeoutMs) => waitUntil(isReady, timeoutMs),
+      async close() {
+        await group.stop();
+        await viewRuntime.close();
+        await control.stop();
+        await fixed.close();
+      },
+    };
+    started.streams = streams;
+    if (http) await http.run(streams);
+    startup.step('restoring the stores');
+    logger.info(
+      { instanceId, processors: streams.runners.map((r) => r.name), url: http?.url },
+      'kes app started',
+    );
+    opened.length = 0; // from here on, close() releases everything
+    let closing: Promise<void> | undefined;
+    const handle: AppHandle = {
+      kafka,
+      serde,
+      sender,
+      streams,
+      views: viewRuntime,
+      instanceId,
+      url: http?.url,
+      close: () =>
+        (closing ??= (async () => {
+          await http?.close();
+          await streams.close();
+        })()),
+    };
+    return handle;
+  } catch (err) {
+    await release();
+    throw err;
   }
-  if (fixedStart.status !== 'fulfilled' || viewsStart.status !== 'fulfilled') throw new Error('unreachable');
-  const fixed = fixedStart.value;
-  const { control, runtime: viewRuntime } = viewsStart.value;
-  started.views = viewRuntime;
-  const isReady = () => fixed.isReady() && viewRuntime.isReady();
-  const streams: StreamsHandle = {
-    get runners() {
-      return [...fixed.runners, ...viewRuntime.runners()];
-    },
-    isReady,
-    whenReady: (timeoutMs) => waitUntil(isReady, timeoutMs),
-    async close() {
-      await group.stop();
-      await viewRuntime.close();
-      await control.stop();
-      await fixed.close();
-    },
-  };
-  started.streams = streams;
-  if (http) await http.run(streams);
-  logger.info(
-    { instanceId, processors: streams.runners.map((r) => r.name), url: http?.url },
-    'kes app started',
-  );
-  return {
-    kafka,
-    serde,
-    sender,
-    streams,
-    views: viewRuntime,
-    instanceId,
-    url: http?.url,
-    async close() {
-      await http?.close();
-      await streams.close();
-    },
-  };
 
-  /** Listens first (its URL is advertised to the groups), then serves once the processors run. */
+  /** Listens at once (its URL is advertised to the groups); serves commands once the processors run. */
   async function startHttp(http: HttpOptions) {
-    const admin = kafka.admin();
-    await admin.connect();
     const host = http.host ?? '127.0.0.1';
     let self: string | null = http.advertisedUrl ?? null;
     const stores = new PartitionStores({
@@ -326,23 +363,25 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     const port = typeof address === 'object' && address ? address.port : http.port;
     self ??= `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const url = self;
+    logger.info({ url }, 'kes app listening; ready once started');
     metrics.measureLag(admin, () => started.streams?.runners ?? []);
-    // The result reader joins its group while the processors join theirs.
-    const waiting = CommandResultWaiter.start({
-      kafka,
-      serde,
-      groupId: `${topology.applicationId}-${instanceId}-results`,
-    });
-    waiting.catch(() => undefined); // awaited in run()
     let waiter: CommandResultWaiter | undefined;
     let producer: IdempotentSender | undefined;
     return {
       url,
-      async run(running: StreamsHandle) {
-        waiter = await waiting;
+      context,
+      /** The result reader and the command producer (the reader joins its group meanwhile). */
+      async connect() {
+        waiter = await CommandResultWaiter.start({
+          kafka,
+          serde,
+          groupId: `${topology.applicationId}-${instanceId}-results`,
+        });
         producer = new IdempotentSender(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
         await producer.connect();
-        context.running = { commands: new BatchingSender(producer), waiter, streams: running };
+      },
+      async run(running: StreamsHandle) {
+        context.running = { commands: new BatchingSender(producer!), waiter: waiter!, streams: running };
       },
       async close() {
         // Drain: not ready any more, still serving; then stop listening, answering what is in
@@ -351,7 +390,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
         if (http.drainMs) await new Promise((r) => setTimeout(r, http.drainMs));
         await api.close();
         await stores.close();
-        await (waiter ?? (await waiting.catch(() => undefined)))?.stop();
+        await waiter?.stop();
         await producer?.disconnect();
         await admin.disconnect();
       },

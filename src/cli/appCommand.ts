@@ -9,6 +9,7 @@ import {
   httpFromEnv,
   integer,
   idempotencyWindow,
+  envInteger,
   kafkaConnectionFromEnv,
   registryAuthFromEnv,
   untilSignal,
@@ -54,6 +55,11 @@ export function appCommand(program: Command): void {
       integer,
     )
     .option(
+      '--task-timeout-ms <ms>',
+      'how long a task waits in a row for a registry or broker out of reach before the instance exits (env KES_TASK_TIMEOUT_MS, default 300000)',
+      integer,
+    )
+    .option(
       '--invoice-base-url <url>',
       'where invoices are published (env KES_INVOICE_BASE_URL)',
       process.env.KES_INVOICE_BASE_URL,
@@ -68,6 +74,7 @@ export function appCommand(program: Command): void {
         idempotencyRetentionMs?: number;
         idempotencyMaxResults?: number;
         invoiceBaseUrl?: string;
+        taskTimeoutMs?: number;
         http: boolean;
         processors?: string;
         httpPort?: number;
@@ -77,38 +84,60 @@ export function appCommand(program: Command): void {
         const logger = defaultLogger('kes-app');
         // Spans go over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
         const tracing = startTracingFromEnv('kes');
-        const app = await startApp({
-          brokers: brokerList(opts.brokers),
-          registryUrl: opts.registry,
-          registryAuth: registryAuthFromEnv(),
-          kafka: kafkaConnectionFromEnv(),
-          dataDir: opts.data,
-          ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
-          ...(opts.invoiceBaseUrl ? { invoiceBaseUrl: opts.invoiceBaseUrl } : {}),
-          ...(opts.processors ? { processors: brokerList(opts.processors) } : {}),
-          guarantee: opts.atLeastOnce ? 'at_least_once' : 'exactly_once',
-          idempotency: idempotencyWindow(opts),
-          ...(opts.http
-            ? {
-                http: httpFromEnv({
-                  ...(opts.httpPort !== undefined ? { port: opts.httpPort } : {}),
-                  ...(opts.httpHost !== undefined ? { host: opts.httpHost } : {}),
-                  ...(opts.advertisedUrl !== undefined ? { advertisedUrl: opts.advertisedUrl } : {}),
-                }),
-              }
-            : {}),
-          logger,
-        });
-        // A signal during the restore also stops gracefully.
+        // A signal while it starts (waiting for the broker or the registry) stops it too.
         const stopping = untilSignal();
-        await app.streams.whenReady(5 * 60_000).then(
-          () => logger.info({ url: app.url }, 'ready: every task restored'),
+        const aborted = new AbortController();
+        void stopping.then(() => aborted.abort());
+        let failed: (err: Error) => void = () => undefined;
+        const fatal = new Promise<Error>((resolve) => (failed = resolve));
+        const taskTimeoutMs = opts.taskTimeoutMs ?? envInteger('KES_TASK_TIMEOUT_MS');
+        let app;
+        try {
+          app = await startApp({
+            brokers: brokerList(opts.brokers),
+            registryUrl: opts.registry,
+            registryAuth: registryAuthFromEnv(),
+            kafka: kafkaConnectionFromEnv(),
+            dataDir: opts.data,
+            ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
+            ...(opts.invoiceBaseUrl ? { invoiceBaseUrl: opts.invoiceBaseUrl } : {}),
+            ...(opts.processors ? { processors: brokerList(opts.processors) } : {}),
+            guarantee: opts.atLeastOnce ? 'at_least_once' : 'exactly_once',
+            idempotency: idempotencyWindow(opts),
+            ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
+            onFatal: (err) => failed(err),
+            signal: aborted.signal,
+            ...(opts.http
+              ? {
+                  http: httpFromEnv({
+                    ...(opts.httpPort !== undefined ? { port: opts.httpPort } : {}),
+                    ...(opts.httpHost !== undefined ? { host: opts.httpHost } : {}),
+                    ...(opts.advertisedUrl !== undefined ? { advertisedUrl: opts.advertisedUrl } : {}),
+                  }),
+                }
+              : {}),
+            logger,
+          });
+        } catch (err) {
+          if (!aborted.signal.aborted) throw err;
+          logger.info('stopped while starting');
+          await tracing?.shutdown();
+          return;
+        }
+        const started = app;
+        void started.streams.whenReady(5 * 60_000).then(
+          () => logger.info({ url: started.url }, 'ready: every task restored'),
           (err: unknown) => logger.warn({ err }, 'not ready yet'),
         );
-        const signal = await stopping;
-        logger.info({ signal }, 'shutting down');
-        await app.close();
+        const outcome = await Promise.race([stopping, fatal]);
+        if (outcome instanceof Error) {
+          // Fail fast: a supervisor starts it again (nothing was skipped; it reads on from there).
+          logger.fatal({ err: outcome }, 'a task waited too long; the instance exits');
+          process.exitCode = 1;
+        } else logger.info({ signal: outcome }, 'shutting down');
+        await started.close();
         await tracing?.shutdown();
+        if (outcome instanceof Error) process.exit(1);
       },
     );
 }

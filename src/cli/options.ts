@@ -82,6 +82,15 @@ export function cliKafka(clientId: string, brokers: string): Kafka {
   });
 }
 
+/** A positive integer from the environment, or undefined when unset. */
+export function envInteger(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name}: not a positive integer: ${raw}`);
+  return n;
+}
+
 /**
  * The idempotency window from `--idempotency-retention-ms` / `--idempotency-max-results`, else
  * KES_IDEMPOTENCY_RETENTION_MS / KES_IDEMPOTENCY_MAX_RESULTS; each a positive integer.

@@ -18,6 +18,8 @@ export interface ApiContext {
   readonly metrics: AppMetrics;
   readonly logger: Logger;
   readonly limits: ApiLimits;
+  /** What the instance is doing while it starts, and what it waits for (readiness says it). */
+  starting?: StartupState;
   /** Set when the instance is stopping: readiness answers 503 while requests are still served. */
   draining?: boolean;
   /** With a secret, the API requires HS256 bearer tokens signed with it (apiAuth.ts). */
@@ -41,4 +43,12 @@ export interface ApiLimits {
   readonly commandTimeoutMs: number;
   /** How long a query waits for `after` and for an unavailable partition. */
   readonly queryWaitMs: number;
+}
+
+/** Where start-up is: the step under way and, when it waits for a dependency, which and why. */
+export interface StartupState {
+  readonly step: string;
+  readonly waitingFor?: string;
+  readonly error?: string;
+  readonly since?: number;
 }

@@ -66,11 +66,15 @@ export const API_ERRORS = {
       'The command could not be processed (it went to the dead-letter topic); nothing was appended.',
   },
   INTERNAL_ERROR: { status: 500, description: 'An unexpected error; the log has the details.' },
-  NOT_READY: { status: 503, description: 'The instance is starting: its stores are still being restored.' },
+  NOT_READY: {
+    status: 503,
+    description:
+      'The instance is starting: it waits for Kafka or the schema registry, or restores its stores (`/health/ready` says which); retry after `Retry-After` seconds.',
+  },
   UNAVAILABLE: {
     status: 503,
     description:
-      'Something this request needs cannot be reached right now: the owner of the partition holding the key (a rebalance is under way), or Kafka (a broker lost, a leader moving). Nothing was done, or the command was written and a retry with the same Idempotency-Key gets its result; retry after `Retry-After` seconds.',
+      'Something this request needs cannot be reached right now: the owner of the partition holding the key (a rebalance is under way), Kafka (a broker lost, a leader moving), or the schema registry. Nothing was done, or the command was written and a retry with the same Idempotency-Key gets its result; retry after `Retry-After` seconds.',
   },
   NOT_OWNER: {
     status: 503,

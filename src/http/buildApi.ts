@@ -13,6 +13,7 @@ import { tracingHooks } from './tracingHooks.js';
 import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
 import { isUnavailable } from '../kafka/kafkaErrors.js';
+import { isRegistryUnavailable } from '../serde/registryUnavailable.js';
 import { commandRoutes } from './commandRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { internalRoutes } from './internalRoutes.js';
@@ -85,6 +86,8 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
     } else if (isUnavailable(error)) {
       // Kafka out of reach (a broker lost, a leader or coordinator moving): it passes.
       apiError = new ApiError('UNAVAILABLE', `Kafka is unavailable: ${error.message}`);
+    } else if (isRegistryUnavailable(error)) {
+      apiError = new ApiError('UNAVAILABLE', `the schema registry is unavailable: ${error.message}`);
     } else {
       request.log.error({ err: error, url: request.url }, 'request failed');
       apiError = new ApiError('INTERNAL_ERROR', 'an unexpected error; the log has the details');

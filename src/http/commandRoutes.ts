@@ -105,13 +105,19 @@ async function sendCommand(
   const started = performance.now();
   const outcome = running.waiter.expect(prepared.commandId, context.limits.commandTimeoutMs);
   const { record } = prepared;
-  // A send that fails because Kafka is out of reach is answered 503 (buildApi): not written, or not
-  // known to be, and sent again with the same Idempotency-Key it gets the first one's result.
-  await running.commands.send(record.topic, {
-    key: record.key,
-    value: record.value,
-    headers: { ...record.headers, ...trace },
-  });
+  try {
+    await running.commands.send(record.topic, {
+      key: record.key,
+      value: record.value,
+      headers: { ...record.headers, ...trace },
+    });
+  } catch (err) {
+    // Whatever the producer says (a broker lost, a leader moving, a timeout, the queue full), the
+    // command was not written or is not known to be: a retry with its Idempotency-Key is safe.
+    throw new ApiError('UNAVAILABLE', `Kafka did not take the command: ${(err as Error).message}`, {
+      commandId: prepared.commandId,
+    });
+  }
   const result = await outcome;
   context.metrics.commandDuration.observe(
     { type, status: result?.status ?? 'PENDING' },

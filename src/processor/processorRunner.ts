@@ -8,7 +8,13 @@ import type { KeyValueStore } from '../state/keyValueStore.js';
 import type { ProcessorSpec } from '../topology/topologySpec.js';
 import type { ApplicationGroup, GroupRunner } from './applicationGroup.js';
 import type { Processor } from './processor.js';
-import { type ProcessedChunk, type ProcessingGuarantee, StreamTask, type TaskStore } from './streamTask.js';
+import {
+  type ProcessedChunk,
+  type ProcessingGuarantee,
+  StreamTask,
+  type TaskStore,
+  TaskWaitingError,
+} from './streamTask.js';
 import { TaskState } from './taskState.js';
 
 /**
@@ -28,7 +34,10 @@ import { TaskState } from './taskState.js';
  * caught up with their changelogs; its inputs read again from the committed offsets. A fenced
  * producer means another instance owns the partition now: the task is closed until the group
  * assigns it here again. A consumer that KafkaJS gives up on is started again, with backoff, and
- * each running task's inputs are read on from where the task is.
+ * each running task's inputs are read on from where the task is. A record that hits a failure
+ * that may pass (the registry or a broker out of reach, a disk write failing: TaskWaitingError)
+ * is never dead-lettered: its task pauses and reads the same records again after a backoff, for at
+ * most taskTimeoutMs in a row; then the instance gives up (onFatal) rather than skip anything.
  */
 
 export interface TaskResources {
@@ -57,6 +66,13 @@ export interface ProcessorRunnerOptions {
   readonly transactionTimeoutMs?: number;
   /** Partitions processed at the same time. Default 8. */
   readonly concurrency?: number;
+  /**
+   * How long a task may wait in a row for a failure that passes (Kafka Streams' task.timeout.ms)
+   * before onFatal is called. Default 300,000 (5 minutes).
+   */
+  readonly taskTimeoutMs?: number;
+  /** A task waited longer than taskTimeoutMs: the instance must stop. Default: log it. */
+  readonly onFatal?: (err: Error) => void;
   /** Called after every committed chunk (metrics). */
   readonly onProcessed?: (event: {
     partition: number;
@@ -73,7 +89,21 @@ interface TaskEntry {
   task?: StreamTask;
   producer?: Producer;
   ready: Promise<void>;
+  /** Set while its records wait for a failure to pass. */
+  waiting?: TaskWaiting;
 }
+
+/** A task that waits: for what, since when, how often it tried. */
+export interface TaskWaiting {
+  readonly partition: number;
+  readonly waitingFor: string;
+  readonly since: number;
+  readonly attempts: number;
+  readonly error: string;
+}
+
+/** Backoff between attempts of a waiting task: 100 ms doubling to 5 s (Kafka's retry.backoff.ms). */
+const waitBackoffMs = (attempts: number) => Math.min(5000, 100 * 2 ** Math.min(attempts, 6));
 
 export class ProcessorRunner implements GroupRunner {
   private consumer: Consumer | undefined;
@@ -125,6 +155,11 @@ export class ProcessorRunner implements GroupRunner {
 
   ownedPartitions(): readonly number[] {
     return [...this.tasks.keys()];
+  }
+
+  /** Tasks whose records wait for a failure to pass (readiness reports them). */
+  waiting(): TaskWaiting[] {
+    return [...this.tasks.values()].flatMap((e) => (e.waiting ? [e.waiting] : []));
   }
 
   /** Whether it is in the group and every assigned task has restored its stores and is processing. */
@@ -391,6 +426,10 @@ export class ProcessorRunner implements GroupRunner {
       } catch (err) {
         // Closed (and maybe opened again) while this chunk waited: whoever closed it repositions it.
         if (this.tasks.get(batch.partition) !== entry) return;
+        if (err instanceof TaskWaitingError) {
+          this.waitAndRetry(batch.partition, entry, err);
+          return;
+        }
         const where = { err, topic: batch.topic, partition: batch.partition };
         if (isFenced(err)) {
           this.logger.warn(where, 'task fenced by a newer owner; closing it');
@@ -401,6 +440,13 @@ export class ProcessorRunner implements GroupRunner {
         this.logger.warn(where, 'transaction failed; the task starts again from its committed offsets');
         await this.reviveTask(batch.partition);
         return;
+      }
+      if (entry.waiting) {
+        this.logger.info(
+          { partition: batch.partition, waitedMs: Date.now() - entry.waiting.since },
+          `${entry.waiting.waitingFor} is back; the task goes on`,
+        );
+        entry.waiting = undefined;
       }
       resolveOffset(chunk.at(-1)!.offset);
       if (result.offsetsPending) await this.commitPlainly(batch.topic, batch.partition, next);
@@ -416,6 +462,42 @@ export class ProcessorRunner implements GroupRunner {
     if (messages.length === 0 && batchEnd > position && isRunning() && !isStale()) {
       this.skipTo(batch.topic, batch.partition, batch.lastOffset());
     }
+  }
+
+  /**
+   * A chunk hit a failure that may pass: nothing of it was written and the task's position did
+   * not move. The partition is paused and read again from that position after a backoff; once the
+   * task has waited taskTimeoutMs in a row, the instance gives up (nothing is skipped).
+   */
+  private waitAndRetry(partition: number, entry: TaskEntry, err: TaskWaitingError): void {
+    this.pause(partition);
+    const now = Date.now();
+    const since = entry.waiting?.since ?? now;
+    const attempts = (entry.waiting?.attempts ?? 0) + 1;
+    entry.waiting = { partition, waitingFor: err.waitingFor, since, attempts, error: err.message };
+    const timeoutMs = this.options.taskTimeoutMs ?? 300_000;
+    if (now - since >= timeoutMs) {
+      const fatal = new Error(
+        `task ${err.task} waited ${now - since} ms for ${err.waitingFor} (task timeout ${timeoutMs} ms): ${err.message}`,
+        { cause: err },
+      );
+      this.logger.error({ err: fatal, partition }, 'a task waited too long; the instance stops');
+      this.options.onFatal?.(fatal);
+      return;
+    }
+    const delay = waitBackoffMs(attempts - 1);
+    // Said once when it starts waiting, then every ~30 s while it goes on.
+    if (attempts === 1 || Math.floor((now - since) / 30_000) > Math.floor((now - since - delay) / 30_000)) {
+      this.logger.warn(
+        { partition, waitingFor: err.waitingFor, offset: err.offset.toString(), err: err.cause, attempts },
+        `task waits for ${err.waitingFor}; it reads the same records again`,
+      );
+    }
+    setTimeout(() => {
+      const task = entry.task;
+      if (this.stopped || this.tasks.get(partition) !== entry || task?.taskState !== TaskState.Running) return;
+      if (this.reading) this.readFrom(partition, task.positions);
+    }, delay).unref();
   }
 
   /**

@@ -42,6 +42,10 @@ export interface StreamsOptions {
     durationMs: number;
   }) => void;
   readonly onRestore?: (progress: RestoreProgress) => void;
+  /** How long a task may wait in a row for a failure that passes (default 5 minutes). */
+  readonly taskTimeoutMs?: number;
+  /** A task waited longer than taskTimeoutMs: the instance must stop. */
+  readonly onFatal?: (err: Error) => void;
   /** Values each store keeps in memory in front of LevelDB. Default 10,000. */
   readonly storeCacheEntries?: number;
 }
@@ -94,6 +98,8 @@ export async function startStreams(options: StreamsOptions): Promise<StreamsHand
         logger,
         maxRecordsPerTransaction: options.maxRecordsPerTransaction,
         commitIntervalMs: options.commitIntervalMs,
+        taskTimeoutMs: options.taskTimeoutMs,
+        onFatal: options.onFatal,
         onProcessed: (e) => options.onProcessed?.({ processor: spec.name, ...e }),
         openTask: async (partition) => {
           const stores: TaskStore[] = [];

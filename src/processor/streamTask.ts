@@ -6,6 +6,7 @@ import { partitionForKey } from './partitioner.js';
 import type { AfterBuilder, Processor, ProcessorContext, StoreAccess } from './processor.js';
 import { recordScope } from './recordScope.js';
 import { checkTaskTransition, TaskState } from './taskState.js';
+import { transientCause } from './transientError.js';
 import { withRecordSpan, withTraceHeaders } from '../tracing/recordTracing.js';
 
 /** A task's store: its transaction-wide view, and the compacted topic its writes are logged to. */
@@ -42,6 +43,27 @@ export interface ProcessedChunk {
   readonly outputs: number;
   /** At least once: the caller commits the input offset (exactly once commits it itself). */
   readonly offsetsPending: boolean;
+}
+
+/**
+ * A chunk that was not processed because a record of it hit a failure that may pass (transientCause:
+ * the registry, Kafka, the local disk, or a processor's TransientError). Nothing was written and
+ * the task's position did not move: the caller waits and gives it the same records again.
+ */
+export class TaskWaitingError extends Error {
+  override readonly name = 'TaskWaitingError';
+
+  constructor(
+    readonly task: string,
+    /** What it waits for: "the schema registry", "Kafka", "the local store", ... */
+    readonly waitingFor: string,
+    readonly offset: bigint,
+    cause: unknown,
+  ) {
+    super(`task ${task} waits for ${waitingFor} (offset ${offset}): ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
+  }
 }
 
 /** Headers a dead-lettered record carries, besides its own. */
@@ -203,8 +225,14 @@ export class StreamTask {
     const later: AfterBuilder[] = [];
     let failed = 0;
     const records = messages.map((message) => toRecord(topic, partition, message));
-    for (const [name, keys] of processor.prefetch?.(records) ?? []) {
-      if (keys.length > 0) await this.storeNamed(name).transaction.store.getMany(keys);
+    try {
+      for (const [name, keys] of processor.prefetch?.(records) ?? []) {
+        if (keys.length > 0) await this.storeNamed(name).transaction.store.getMany(keys);
+      }
+    } catch (err) {
+      const waitingFor = transientCause(err);
+      if (waitingFor === undefined) throw err;
+      throw new TaskWaitingError(this.id, waitingFor, records[0]!.offset, err);
     }
     for (const record of records) {
       const scopes = new Map<string, TransactionalStore>();
@@ -222,6 +250,12 @@ export class StreamTask {
         outputs.push(...forwarded);
         later.push(...built);
       } catch (err) {
+        const waitingFor = transientCause(err);
+        if (waitingFor !== undefined) {
+          // Not this record's fault: the whole chunk is dropped, to be processed again later.
+          for (const store of this.stores.values()) store.transaction.abort();
+          throw new TaskWaitingError(this.id, waitingFor, record.offset, err);
+        }
         failed++;
         const error = err instanceof Error ? err : new Error(String(err));
         this.options.logger.warn(
