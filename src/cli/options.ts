@@ -87,7 +87,8 @@ export function envInteger(name: string): number | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name}: not a positive integer: ${raw}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`${name}: not a positive integer: ${raw}`);
   return n;
 }
 

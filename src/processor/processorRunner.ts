@@ -495,7 +495,8 @@ export class ProcessorRunner implements GroupRunner {
     }
     setTimeout(() => {
       const task = entry.task;
-      if (this.stopped || this.tasks.get(partition) !== entry || task?.taskState !== TaskState.Running) return;
+      if (this.stopped || this.tasks.get(partition) !== entry || task?.taskState !== TaskState.Running)
+        return;
       if (this.reading) this.readFrom(partition, task.positions);
     }, delay).unref();
   }

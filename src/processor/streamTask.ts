@@ -60,9 +60,12 @@ export class TaskWaitingError extends Error {
     readonly offset: bigint,
     cause: unknown,
   ) {
-    super(`task ${task} waits for ${waitingFor} (offset ${offset}): ${(cause as Error)?.message ?? String(cause)}`, {
-      cause,
-    });
+    super(
+      `task ${task} waits for ${waitingFor} (offset ${offset}): ${(cause as Error)?.message ?? String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { type KafkaNodes, type KafkaNodesOptions, startKafkaNodes } from '../kafka/kafkaNodes.js';
 import { applyTestTopology } from './embeddedStack.js';
-import { spawnRegistry } from './registryProcess.js';
+import { killableRegistry } from './registryProcess.js';
 import type { TestCluster } from './testCluster.js';
 
 export type RealCluster = TestCluster & { readonly nodes: KafkaNodes };
@@ -13,7 +13,7 @@ export type RealCluster = TestCluster & { readonly nodes: KafkaNodes };
  */
 export async function realCluster(options: KafkaNodesOptions = {}): Promise<RealCluster> {
   const nodes = await startKafkaNodes(options);
-  const registry = await spawnRegistry(nodes.bootstrap).catch(async (err: unknown) => {
+  const registry = await killableRegistry(nodes.bootstrap).catch(async (err: unknown) => {
     await nodes.stop();
     throw err;
   });
@@ -26,7 +26,7 @@ export async function realCluster(options: KafkaNodesOptions = {}): Promise<Real
       retry: { retries: 10 },
     });
   const stop = async () => {
-    await registry.kill('SIGTERM');
+    await registry.stop();
     await nodes.stop();
   };
   try {
@@ -39,6 +39,7 @@ export async function realCluster(options: KafkaNodesOptions = {}): Promise<Real
     bootstrap: nodes.bootstrap,
     registryUrl: registry.url,
     nodes,
+    registry,
     ...(nodes.count > 1 ? { brokers: nodes } : {}),
     kafka,
     stop,

@@ -10,6 +10,15 @@ export interface BrokerNodes {
   restart(node: number): Promise<void>;
 }
 
+/** The schema registry of a cluster, as a process a scenario may kill and bring back. */
+export interface RegistryNode {
+  /** SIGKILL; resolves once it is gone. */
+  kill(): Promise<void>;
+  /** Starts it again on the same URL; resolves once it listens. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
  * Where an end-to-end scenario runs: a Kafka cluster and a schema registry with the topology
  * applied — the embedded ones, real Kafka nodes as child processes (test/support/realCluster.ts),
@@ -22,6 +31,8 @@ export interface TestCluster {
   readonly registryUrl: string;
   /** Present where brokers can be killed while the cluster keeps serving (three real nodes). */
   readonly brokers?: BrokerNodes;
+  /** Present where the registry runs as a process of its own. */
+  readonly registry?: RegistryNode;
   kafka(clientId: string): Kafka;
   stop(): Promise<void>;
 }
