@@ -107,7 +107,8 @@ export class ViewQueries {
     const view = this.view(viewName);
     const target = this.target(view.processor, view.store, key);
     if (after) await this.waitDirect(target, after, deadline);
-    const text = await this.options.stores.get(target, key, deadline);
+    // Keys below the first row key are the task's own (its progress): never a row.
+    const text = key < FIRST_ROW_KEY ? undefined : await this.options.stores.get(target, key, deadline);
     const stored = text === undefined ? undefined : (JSON.parse(text) as StoredRow);
     if (!stored || !this.visible(view, stored.row)) {
       throw new ApiError('NOT_FOUND', `${viewName} has no row ${key}`, { view: viewName, key });

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudEventHeaders } from '../commands/cloudEvents.js';
 import type { AccountEvent } from '../domain/accounts/accountEvents.js';
-import { accountStatementsView, type StatementRow } from '../domain/views/accountStatementsView.js';
+import {
+  accountStatementsView,
+  type StatementRow,
+  statementKey,
+} from '../domain/views/accountStatementsView.js';
 import type { KesRecord } from '../processor/kesRecord.js';
 import type { Processor } from '../processor/processor.js';
 import type { ProcessorRunner } from '../processor/processorRunner.js';
@@ -13,6 +17,7 @@ import type { TopologySpec } from '../topology/topologySpec.js';
 import { eventHistory } from '../views/eventHistory.js';
 import type { QueryableView } from '../views/readSide.js';
 import { viewProcessor } from '../views/viewProcessor.js';
+import { PROGRESS_KEY } from '../views/viewProgress.js';
 import type { OwnerDirectory } from './ownerDirectory.js';
 import { PartitionStores } from './partitionStores.js';
 import { encodeCursor, ViewQueries } from './viewQueries.js';
@@ -197,6 +202,25 @@ describe('an account’s statement, listed by its id', () => {
           expect(row.accountId, JSON.stringify(cursor)).toBe('victim');
       }
     }
+  });
+});
+
+describe('a row, read by its key', () => {
+  it('is a statement line by its key, NUL and all', async () => {
+    const key = statementKey('victim\u00001', 2);
+    expect(await queries.row('account-statements', key, undefined, DEADLINE())).toMatchObject({
+      accountId: 'victim\u00001',
+      sequence: 2,
+    });
+  });
+
+  it('is never what the task keeps for itself (its progress)', async () => {
+    expect(await statements.get(PROGRESS_KEY)).toBeDefined();
+    await expect(
+      queries.row('account-statements', PROGRESS_KEY, undefined, DEADLINE()),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 
