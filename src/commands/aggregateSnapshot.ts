@@ -11,8 +11,10 @@
  *   (tombstones in the changelog); a command sent again later than that is processed again;
  * - `\0count`: how many results the store remembers (for a limit by count: the oldest go first).
  *
- * The two remembered kinds start with NUL, which no aggregate id may (CommandSender refuses it, the
- * command handler dead-letters it), so they never collide with a snapshot.
+ * The remembered kinds start with NUL, which no aggregate id may contain (idRules.ts: CommandSender
+ * refuses it, the command handler dead-letters a record keyed with it), so they never collide with
+ * a snapshot. Their ids are a JSON array, which tells every pair of strings apart whatever they
+ * contain (quotes, commas, NUL: all escaped), so no two commands share a result.
  *
  * JSON: snapshots are kes-internal and can always be rebuilt by replaying the events topic.
  */
@@ -30,9 +32,6 @@ export const RESERVED_KEY_START = '\u0000';
 const RESULT_PREFIX = `${RESERVED_KEY_START}cmd`;
 const EXPIRY_PREFIX = `${RESERVED_KEY_START}exp`;
 const TIME_DIGITS = 15;
-
-/** Whether an aggregate id can be a store key of its own (it does not start with NUL). */
-export const isValidAggregateId = (aggregateId: string) => !aggregateId.startsWith(RESERVED_KEY_START);
 
 /** The store key of the remembered result of a command to an aggregate. */
 export const resultKey = (aggregateId: string, commandId: string) =>

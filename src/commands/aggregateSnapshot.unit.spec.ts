@@ -4,9 +4,10 @@ import {
   expiredResult,
   expiryKey,
   isSnapshotKey,
-  isValidAggregateId,
+  RESULT_COUNT_KEY,
   resultKey,
 } from './aggregateSnapshot.js';
+import { aggregateIdProblem } from './idRules.js';
 
 const within = (key: string, range: { gte: string; lt: string }) => key >= range.gte && key < range.lt;
 
@@ -44,10 +45,11 @@ describe('the aggregate store keys', () => {
   it('tells snapshots from remembered results and expiries, which no aggregate id can look like', () => {
     for (const id of ['acc-1', 'cmd/k', 'exp/0000000000000001/x']) {
       expect(isSnapshotKey(id)).toBe(true);
-      expect(isValidAggregateId(id)).toBe(true);
+      expect(aggregateIdProblem(id)).toBeUndefined();
     }
-    expect(isSnapshotKey(resultKey('a', 'c-1'))).toBe(false);
-    expect(isSnapshotKey(expiryKey(1, 'a', 'c-1'))).toBe(false);
-    expect(isValidAggregateId('\u0000cmd')).toBe(false);
+    for (const key of [resultKey('a', 'c-1'), expiryKey(1, 'a', 'c-1'), RESULT_COUNT_KEY]) {
+      expect(isSnapshotKey(key)).toBe(false);
+      expect(aggregateIdProblem(key)).toMatch(/control character \(U\+0000 at 0\)/);
+    }
   });
 });

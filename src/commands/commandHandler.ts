@@ -15,7 +15,6 @@ import {
   expiryKey,
   IDEMPOTENCY_RETENTION_MS,
   isExpiryKey,
-  isValidAggregateId,
   RESULT_COUNT_KEY,
   resultKey,
 } from './aggregateSnapshot.js';
@@ -27,6 +26,11 @@ import {
   type CommandStatus,
   ResultCodes,
 } from './commandResult.js';
+import {
+  checkCommandRecord,
+  InvalidAggregateIdError,
+  InvalidCommandRecordError,
+} from './invalidCommandRecord.js';
 
 /**
  * The command handler of one domain: for every command on `<domain>.commands` it loads the
@@ -34,8 +38,9 @@ import {
  * result, checks the expected version, asks the decider, and in one transaction appends the
  * events (CloudEvents headers, one version each) to `<domain>.events`, writes the new snapshot to
  * the store (and so to `<domain>.aggregates`), and the result to kes.command-results. A command
- * that cannot be decoded, or whose decider throws, goes to the dead-letter topic with an ERROR
- * result; the partition keeps moving.
+ * record without a key, with a key or command id that breaks the id rules, or that cannot be
+ * decoded, or whose decider throws, goes to the dead-letter topic with an ERROR result; the
+ * partition keeps moving.
  */
 export interface CommandHandlerOptions<C extends { type: string }, E extends { type: string }, S> {
   readonly name: string;
@@ -139,6 +144,8 @@ export function commandHandler<C extends { type: string }, E extends { type: str
         ],
       ]),
     async process(record: KesRecord, context: ProcessorContext) {
+      // Refused before anything is read: no key, or a key or command id that breaks the id rules.
+      const aggregateId = checkCommandRecord(record);
       const meta = commandMeta(record);
       if (record.value === null) throw new UndecodableCommandError('a command record without a value');
       let decoded: Awaited<ReturnType<Serde['decode']>>;
@@ -152,11 +159,12 @@ export function commandHandler<C extends { type: string }, E extends { type: str
         throw new Error(`${decoded.type} is not a command of ${domain}`);
       }
       const command = { type, data: decoded.value } as unknown as C;
-      const aggregateId = record.key ?? decider.aggregateIdOf(command);
-      const store = context.store(storeName);
-      if (!isValidAggregateId(aggregateId)) {
-        throw new Error(`${decoded.type}: an aggregate id must not start with a NUL character`);
+      if (decider.aggregateIdOf(command) !== aggregateId) {
+        throw new InvalidAggregateIdError(
+          `${decoded.type}: the record's key is not the command's aggregate id`,
+        );
       }
+      const store = context.store(storeName);
       const stored = await store.get(aggregateId);
       const snapshot: AggregateSnapshot<S> = stored
         ? decodeJson<AggregateSnapshot<S>>(stored)
@@ -271,7 +279,6 @@ export function commandHandler<C extends { type: string }, E extends { type: str
 
     onError(record, error, context) {
       const meta = commandMeta(record);
-      const undecodable = error instanceof UndecodableCommandError;
       emitResult(context, () => ({
         commandId: meta.commandId,
         commandType: record.headers[CloudEventHeaders.type] ?? 'unknown',
@@ -282,13 +289,20 @@ export function commandHandler<C extends { type: string }, E extends { type: str
         events: [],
         position: null,
         rejection: {
-          code: undecodable ? ResultCodes.UNDECODABLE_COMMAND : ResultCodes.PROCESSING_ERROR,
+          code: resultCodeOf(error),
           message: error.message,
         },
         processedAt: now(),
       }));
     },
   };
+}
+
+/** The code of an ERROR result: why the command could not be processed. */
+function resultCodeOf(error: Error): string {
+  if (error instanceof InvalidCommandRecordError) return error.resultCode;
+  if (error instanceof UndecodableCommandError) return ResultCodes.UNDECODABLE_COMMAND;
+  return ResultCodes.PROCESSING_ERROR;
 }
 
 /** A command's id, correlation id and expected version, from its CloudEvents headers. */

@@ -31,5 +31,11 @@ export const COMMAND_RESULT_TYPE = 'kes.common.CommandResult';
 export const ResultCodes = {
   VERSION_CONFLICT: 'VERSION_CONFLICT',
   UNDECODABLE_COMMAND: 'UNDECODABLE_COMMAND',
+  /** A command record without a key (the aggregate id). */
+  KEYLESS_COMMAND: 'KEYLESS_COMMAND',
+  /** A command record whose key breaks the id rules, or is not the command's aggregate id. */
+  INVALID_AGGREGATE_ID: 'INVALID_AGGREGATE_ID',
+  /** A command record whose ce_id breaks the id rules. */
+  INVALID_COMMAND_ID: 'INVALID_COMMAND_ID',
   PROCESSING_ERROR: 'PROCESSING_ERROR',
 } as const;

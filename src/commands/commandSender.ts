@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import avsc from 'avsc';
 import type { Producer } from 'kafkajs';
-import type { Decider } from '../domain/decider.js';
+import type { Decider, RelatedId } from '../domain/decider.js';
 import { type DomainName, recordName } from '../domain/domainRecord.js';
-import { isValidAggregateId } from './aggregateSnapshot.js';
 import type { OutputRecord } from '../processor/kesRecord.js';
 import { parse } from '../serde/recordDecoder.js';
 import type { Serde } from '../serde/serde.js';
 import type { RecordValue } from '../serde/upcasters.js';
 import { cloudEventHeaders } from './cloudEvents.js';
+import { aggregateIdProblem, commandIdProblem } from './idRules.js';
 
 /** A command as a client sends it: its short type name and its fields. */
 export interface CommandInput {
@@ -23,9 +23,12 @@ export interface CommandInput {
   readonly source?: string;
 }
 
-export type CommandInputErrorCode = 'UNKNOWN_COMMAND' | 'INVALID_PAYLOAD';
+export type CommandInputErrorCode = 'UNKNOWN_COMMAND' | 'INVALID_PAYLOAD' | 'INVALID_ID';
 
-/** A command that cannot be sent: an unknown type, or data its schema refuses (naming the field). */
+/**
+ * A command that cannot be sent: an unknown type, data its schema refuses, or an id the id rules
+ * refuse (idRules.ts) — naming the field.
+ */
 export class CommandInputError extends Error {
   override readonly name = 'CommandInputError';
 
@@ -75,14 +78,8 @@ export class CommandSender {
     if (problem) throw new CommandInputError('INVALID_PAYLOAD', problem.message, problem.field);
     const data = input.data as RecordValue;
     const aggregateId = decider.aggregateIdOf({ type: input.type, data }) as string;
-    if (!isValidAggregateId(aggregateId)) {
-      throw new CommandInputError(
-        'INVALID_PAYLOAD',
-        'an aggregate id must not start with a NUL character',
-        '(the aggregate id)',
-      );
-    }
     const commandId = input.commandId ?? randomUUID();
+    checkIds(decider, { type: input.type, data }, aggregateId, commandId);
     const topic = `${decider.domain}.commands`;
     return {
       commandId,
@@ -155,6 +152,46 @@ export class CommandSender {
     }
     return type;
   }
+}
+
+/**
+ * Throws INVALID_ID unless the command's ids keep the id rules (idRules.ts): its aggregate id,
+ * the ids it leads to (`relatedIdsOf`), its command id. Each becomes a key, on a topic or in a
+ * store: none is written unless all are valid.
+ */
+function checkIds(
+  decider: AnyDecider,
+  command: { type: string; data: RecordValue },
+  aggregateId: string,
+  commandId: string,
+): void {
+  const problem = aggregateIdProblem(aggregateId);
+  if (problem) {
+    const field = aggregateIdField(decider, command, aggregateId);
+    throw new CommandInputError('INVALID_ID', `${field}: ${problem}`, field);
+  }
+  for (const related of (decider.relatedIdsOf?.(command) ?? []) as readonly RelatedId[]) {
+    const problem = aggregateIdProblem(related.id);
+    if (problem) {
+      const what = related.as ? ` (${related.as}, ${JSON.stringify(related.id)})` : '';
+      throw new CommandInputError('INVALID_ID', `${related.field}${what}: ${problem}`, related.field);
+    }
+  }
+  const commandProblem = commandIdProblem(commandId);
+  if (commandProblem) throw new CommandInputError('INVALID_ID', `commandId: ${commandProblem}`, 'commandId');
+}
+
+/**
+ * The field a command's aggregate id is read from, to name it in an error: the top-level field
+ * holding the id whose change changes the id (another field may hold the same value).
+ */
+function aggregateIdField(decider: AnyDecider, command: { type: string; data: RecordValue }, id: string) {
+  for (const [field, value] of Object.entries(command.data as Record<string, unknown>)) {
+    if (value !== id) continue;
+    const changed = { ...command, data: { ...(command.data as object), [field]: `${id}.` } };
+    if (decider.aggregateIdOf(changed) !== id) return field;
+  }
+  return '(the aggregate id)';
 }
 
 /** The first field of `value` its record schema does not declare (avsc ignores them otherwise). */

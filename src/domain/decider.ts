@@ -26,6 +26,23 @@ export interface Decider<C extends { type: string }, E extends { type: string },
   evolve(state: S, event: E): S;
   /** The aggregate id a command addresses (its key on <domain>.commands). */
   aggregateIdOf(command: C): string;
+  /**
+   * The other ids a command leads to as keys, downstream of its own aggregate: the aggregates it
+   * names (a transfer's accounts, an order's products), those derived from it (an order's
+   * invoice), the values of indexes (an order's customer). The sagas and policies will address
+   * them, so they must be valid aggregate ids too: a command naming one that is not is refused
+   * when it is sent, before anything is written — a saga could not carry it through. Default: none.
+   */
+  relatedIdsOf?(command: C): readonly RelatedId[];
+}
+
+/** An id a command leads to besides its aggregate's: the field it comes from, and what it is. */
+export interface RelatedId {
+  /** The field, as a dotted path (`items.0.productId`). */
+  readonly field: string;
+  readonly id: string;
+  /** What the id is when it is not the field's value as it is (`its invoice's id`). */
+  readonly as?: string;
 }
 
 /** An accepted decision with these events (none for an idempotent repeat). */

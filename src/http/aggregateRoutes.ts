@@ -2,13 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { DOMAIN_NAMES } from '../domain/domainRecord.js';
 import type { ApiContext } from './apiContext.js';
 import { errorResponses } from './errorSchema.js';
-import { afterParam, atParam, QUERY_DOCS } from './queryParams.js';
+import { afterParam, atParam, idParam, QUERY_DOCS } from './queryParams.js';
 
 type Query = Record<string, string | undefined>;
 
 const params = {
   type: 'object',
-  properties: { domain: { type: 'string', enum: [...DOMAIN_NAMES] }, id: { type: 'string' } },
+  properties: {
+    domain: { type: 'string', enum: [...DOMAIN_NAMES] },
+    id: { type: 'string', description: 'The aggregate id (1–200 bytes of UTF-8, no control characters)' },
+  },
 };
 
 /**
@@ -30,7 +33,8 @@ export function aggregateRoutes(api: FastifyInstance, context: ApiContext): void
       attachValidation: true,
     },
     async (request) => {
-      const { domain, id } = request.params as { domain: string; id: string };
+      const { domain, id: param } = request.params as { domain: string; id: string };
+      const id = idParam(param, 'id');
       const after = afterParam((request.query as Query).after);
       const events = await context.queries.history(domain, id, after, deadline());
       return { domain, aggregateId: id, version: events.at(-1)?.sequence ?? 0, events };
@@ -49,7 +53,8 @@ export function aggregateRoutes(api: FastifyInstance, context: ApiContext): void
       attachValidation: true,
     },
     async (request) => {
-      const { domain, id } = request.params as { domain: string; id: string };
+      const { domain, id: param } = request.params as { domain: string; id: string };
+      const id = idParam(param, 'id');
       const query = request.query as Query;
       return context.queries.stateAt(domain, id, atParam(query.at), afterParam(query.after), deadline());
     },

@@ -11,6 +11,11 @@ export const API_ERRORS = {
     description:
       "The command's fields do not match its schema: a missing field, a wrong type, or a field the command does not have. `field` names the first one.",
   },
+  INVALID_ID: {
+    status: 400,
+    description:
+      'An id breaks the id rules: an aggregate id — the command’s own, and the others it names or leads to (a transfer’s accounts, an order’s products, customer and invoice) — is 1–200 bytes of UTF-8, a command id 1–256, both of printable characters only (no control characters U+0000–U+001F and U+007F–U+009F, no unpaired surrogates). Also an aggregate id in a path or an index value in a query. `field` names where the id was.',
+  },
   INVALID_REQUEST: {
     status: 400,
     description: 'A path parameter, query parameter or header is malformed; `field` names it.',

@@ -46,6 +46,7 @@ describe('bad input', () => {
   });
 
   const increase = { productId: 'bad-apple', quantity: 1 };
+  const account = { accountId: 'victim', ownerId: 'mallory', initialDeposit: 0, overdraftLimit: 0 };
   it.each<[string, number, string, () => Promise<Answer>, Record<string, unknown>?]>([
     ['malformed JSON', 400, 'INVALID_JSON', () => api.command('AddProduct', '{"productId": "x",')],
     ['an empty JSON body', 400, 'INVALID_JSON', () => api.command('AddProduct', '')],
@@ -157,9 +158,64 @@ describe('bad input', () => {
     [
       'an empty index value',
       400,
-      'INVALID_REQUEST',
+      'INVALID_ID',
       () => api.get('/views/orders-with-invoices?customerId='),
       { field: 'customerId' },
+    ],
+    [
+      'an account id with a NUL (victim\\u00001, whose lines would be listed as victim’s)',
+      400,
+      'INVALID_ID',
+      () => api.command('OpenAccount', { ...account, accountId: 'victim\u00001' }),
+      { field: 'accountId' },
+    ],
+    [
+      'an account id of 201 bytes (100 é and one x)',
+      400,
+      'INVALID_ID',
+      () => api.command('OpenAccount', { ...account, accountId: `${'é'.repeat(100)}x` }),
+      { field: 'accountId', message: 'accountId: an aggregate id must be 1–200 bytes of UTF-8, not 201' },
+    ],
+    [
+      'an account id of 60 KB',
+      400,
+      'INVALID_ID',
+      () => api.command('OpenAccount', { ...account, accountId: 'v'.repeat(60_000) }),
+      { field: 'accountId' },
+    ],
+    [
+      'a transfer to an account id with a NUL',
+      400,
+      'INVALID_ID',
+      () =>
+        api.command('RequestTransfer', {
+          transferId: 'bad-transfer',
+          fromAccountId: 'victim',
+          toAccountId: 'victim\u0000',
+          amount: 1,
+        }),
+      { field: 'toAccountId' },
+    ],
+    [
+      'an aggregate id with a NUL in a path',
+      400,
+      'INVALID_ID',
+      () => api.get('/aggregates/accounts/victim%001/events'),
+      { field: 'id' },
+    ],
+    [
+      'an aggregate id with a control character in a path',
+      400,
+      'INVALID_ID',
+      () => api.get('/aggregates/accounts/victim%07'),
+      { field: 'id' },
+    ],
+    [
+      'an index value with a NUL',
+      400,
+      'INVALID_ID',
+      () => api.get('/views/account-statements?accountId=victim%001'),
+      { field: 'accountId' },
     ],
     [
       'a bad at',
@@ -272,11 +328,30 @@ describe('command outcomes', () => {
     expect(other).toMatchObject({ status: 200, body: { aggregateId: 'bowl', version: 1 } });
   });
 
-  it('refuses an aggregate id starting with NUL (the store keeps its own keys there), appending nothing', async () => {
+  it('refuses an aggregate id starting with NUL (the store keeps its own keys there)', async () => {
     const reply = await api.command('AddProduct', { productId: '\u0000cmd', name: 'Nul', initialStock: 1 });
-    expect(reply).toMatchObject({
-      status: 400,
-      body: { code: 'INVALID_PAYLOAD', field: '(the aggregate id)' },
+    expect(reply).toMatchObject({ status: 400, body: { code: 'INVALID_ID', field: 'productId' } });
+  });
+
+  it('accepts an aggregate id of 200 bytes, multi-byte characters counted as bytes, and reads it back', async () => {
+    const accountId = `${'€'.repeat(50)}${'é'.repeat(20)}${'😀'.repeat(2)}${'a'.repeat(2)}`;
+    expect([accountId.length, Buffer.byteLength(accountId)]).toEqual([76, 200]);
+    const opened = await api.accepted('OpenAccount', {
+      accountId,
+      ownerId: 'ada',
+      initialDeposit: 500,
+      overdraftLimit: 0,
+    });
+    expect(opened).toMatchObject({ aggregateId: accountId, version: 1 });
+    const id = encodeURIComponent(accountId);
+    const after = encodeURIComponent(opened.position);
+    expect(await api.get(`/views/account-statements?accountId=${id}&after=${after}`)).toMatchObject({
+      status: 200,
+      body: { items: [{ accountId, sequence: 1, balance: 500 }], next: null },
+    });
+    expect(await api.get(`/aggregates/accounts/${id}/events?after=${after}`)).toMatchObject({
+      status: 200,
+      body: { aggregateId: accountId, version: 1 },
     });
   });
 

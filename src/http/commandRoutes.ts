@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CommandInputError } from '../commands/commandSender.js';
 import type { CommandResult } from '../commands/commandResult.js';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, idempotencyKeyProblem } from '../commands/idRules.js';
 import { formatPosition } from '../views/sourcePosition.js';
 import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
@@ -8,8 +9,6 @@ import { avroJsonSchema } from './avroJsonSchema.js';
 import { requestSpan } from './tracingHooks.js';
 import { traceHeadersOf } from '../tracing/recordTracing.js';
 import { errorResponses } from './errorSchema.js';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * POST /commands/{CommandType}: the command's fields as JSON; `Idempotency-Key` becomes the
@@ -35,7 +34,7 @@ export function commandRoutes(api: FastifyInstance, context: ApiContext): void {
             properties: {
               'idempotency-key': {
                 type: 'string',
-                description: 'Becomes the command id (1–200 printable characters)',
+                description: `Becomes the command id (1–${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters)`,
               },
               'if-match': { type: 'string', description: 'The expected version of the aggregate, e.g. "3"' },
             },
@@ -73,11 +72,8 @@ async function sendCommand(
   const running = context.running;
   if (!running) throw new ApiError('NOT_READY', 'kes is starting');
   const commandId = header(headers, 'idempotency-key');
-  if (commandId !== undefined && !IDEMPOTENCY_KEY.test(commandId)) {
-    throw new ApiError('INVALID_REQUEST', 'Idempotency-Key must be 1–200 printable ASCII characters', {
-      field: 'Idempotency-Key',
-    });
-  }
+  const keyProblem = commandId === undefined ? undefined : idempotencyKeyProblem(commandId);
+  if (keyProblem) throw new ApiError('INVALID_REQUEST', keyProblem, { field: 'Idempotency-Key' });
   const ifMatch = header(headers, 'if-match');
   let expectedVersion: number | undefined;
   if (ifMatch !== undefined) {

@@ -1,3 +1,4 @@
+import { aggregateIdProblem } from '../commands/idRules.js';
 import { parsePosition, type SourcePosition } from '../views/sourcePosition.js';
 import { ApiError } from './apiErrors.js';
 
@@ -25,6 +26,16 @@ export function limitParam(value: unknown): number {
     });
   }
   return limit;
+}
+
+/**
+ * An id from a path or a query (an aggregate id, an index value), which becomes part of a store
+ * key: INVALID_ID naming `field` unless it keeps the aggregate id rules (idRules.ts).
+ */
+export function idParam(value: string, field: string): string {
+  const problem = aggregateIdProblem(value);
+  if (problem) throw new ApiError('INVALID_ID', `${field}: ${problem}`, { field });
+  return value;
 }
 
 /** `at`: a version (an integer) or an ISO 8601 time. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './apiErrors.js';
-import { afterParam, atParam, DEFAULT_PAGE, limitParam, MAX_PAGE } from './queryParams.js';
+import { afterParam, atParam, DEFAULT_PAGE, idParam, limitParam, MAX_PAGE } from './queryParams.js';
 
 /** The ApiError `fn` throws, as its JSON body plus status. */
 function refusal(fn: () => unknown) {
@@ -103,4 +103,22 @@ describe('atParam', () => {
       field: 'at',
     });
   });
+});
+
+describe('idParam', () => {
+  it('passes an id the rules allow', () => {
+    for (const id of ['victim', 'a/b:c', '😀', 'x'.repeat(200)]) expect(idParam(id, 'id')).toBe(id);
+  });
+
+  it.each([[''], ['victim\u00001'], ['\u007f'], ['x'.repeat(201)], ['\ud800'], [['a', 'b']]])(
+    'refuses %j with INVALID_ID naming the field',
+    (value) => {
+      expect(refusal(() => idParam(value as string, 'accountId'))).toMatchObject({
+        status: 400,
+        code: 'INVALID_ID',
+        field: 'accountId',
+        message: expect.stringMatching(/^accountId: an aggregate id must/),
+      });
+    },
+  );
 });

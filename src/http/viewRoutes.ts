@@ -3,7 +3,7 @@ import type { ApiContext } from './apiContext.js';
 import { customerScope } from './apiAuth.js';
 import { ApiError } from './apiErrors.js';
 import { errorResponses } from './errorSchema.js';
-import { afterParam, limitParam, QUERY_DOCS } from './queryParams.js';
+import { afterParam, idParam, limitParam, QUERY_DOCS } from './queryParams.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -58,12 +58,8 @@ export function viewRoutes(api: FastifyInstance, context: ApiContext): void {
       }
       const value = scope ?? (view.index ? query[view.index.name] : undefined);
       if (view.index && value !== undefined) {
-        if (value.length === 0) {
-          throw new ApiError('INVALID_REQUEST', `${view.index.name} must not be empty`, {
-            field: view.index.name,
-          });
-        }
-        return context.queries.byIndex(name, value, page, deadline());
+        // The value becomes the start of the scan's keys: an id, by the id rules.
+        return context.queries.byIndex(name, idParam(value, view.index.name), page, deadline());
       }
       return context.queries.list(name, page, deadline());
     },

@@ -5,8 +5,8 @@ import { ApiError } from '../http/apiErrors.js';
 import { partitionForKey } from '../processor/partitioner.js';
 import type { Serde } from '../serde/serde.js';
 import type { TopologySpec } from '../topology/topologySpec.js';
-import { type HistoryEntry, historyPrefix } from '../views/eventHistory.js';
-import { INDEX_SEPARATOR } from '../views/indexProcessor.js';
+import { type HistoryEntry, historyRange } from '../views/eventHistory.js';
+import { indexRange } from '../views/indexProcessor.js';
 import type { QueryableView } from '../views/readSide.js';
 import { type SourcePosition, sourceOf } from '../views/sourcePosition.js';
 import { type StoredRow } from '../views/storedRow.js';
@@ -107,7 +107,8 @@ export class ViewQueries {
     const view = this.view(viewName);
     const target = this.target(view.processor, view.store, key);
     if (after) await this.waitDirect(target, after, deadline);
-    const text = await this.options.stores.get(target, key, deadline);
+    // Keys below the first row key are the task's own (its progress): never a row.
+    const text = key < FIRST_ROW_KEY ? undefined : await this.options.stores.get(target, key, deadline);
     const stored = text === undefined ? undefined : (JSON.parse(text) as StoredRow);
     if (!stored || !this.visible(view, stored.row)) {
       throw new ApiError('NOT_FOUND', `${viewName} has no row ${key}`, { view: viewName, key });
@@ -160,13 +161,11 @@ export class ViewQueries {
     if (!index) throw new ApiError('INVALID_REQUEST', `${viewName} has no index`, { field: 'query' });
     const target = this.target(index.processor, index.store, value);
     if (page.after) await this.waitIndexed(view, target, page.after, deadline);
-    const prefix = value + INDEX_SEPARATOR;
+    // The cursor is the rest of the last key given, after the value's prefix: the scan stays
+    // within the value's rows whatever cursor is sent.
+    const { gte: prefix, lt } = indexRange(value);
     const lower = page.cursor ? { gt: prefix + decodeCursor(page.cursor) } : { gte: prefix };
-    const entries = await this.options.stores.range(
-      target,
-      { ...lower, lt: value + '\u0001', limit: page.limit },
-      deadline,
-    );
+    const entries = await this.options.stores.range(target, { ...lower, lt, limit: page.limit }, deadline);
     return {
       items: entries
         .map(([, text]) => (JSON.parse(text) as StoredRow).row)
@@ -181,8 +180,7 @@ export class ViewQueries {
     const { processor, store } = this.options.history;
     const target = this.target(processor, store, aggregateId);
     if (after) await this.waitDirect(target, after, deadline);
-    const prefix = historyPrefix(name, aggregateId);
-    const entries = await this.options.stores.range(target, { gte: prefix, lt: prefix + '\uffff' }, deadline);
+    const entries = await this.options.stores.range(target, historyRange(name, aggregateId), deadline);
     if (entries.length === 0) {
       throw new ApiError('NOT_FOUND', `${domain} has no aggregate ${aggregateId}`, { domain, aggregateId });
     }

@@ -5,6 +5,15 @@ export { TransactionalStore } from './transactionalStore.js';
 export { TypedStore, jsonStore } from './typedStore.js';
 export { type ValueCodec, bufferCodec, jsonCodec, stringCodec } from './valueCodec.js';
 export { type Bound, checkKey, compareKeys, inRange, type KeyRange, keyRange } from './keyOrder.js';
+export {
+  compositeKey,
+  compositePrefix,
+  compositeRange,
+  decodeCompositeKey,
+  decodeKeyPart,
+  encodeKeyPart,
+  KEY_PART_SEPARATOR,
+} from './compositeKey.js';
 export type {
   ChangelogOffsets,
   ChangelogReadRequest,

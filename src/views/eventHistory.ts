@@ -1,5 +1,6 @@
 import { CloudEventHeaders } from '../commands/cloudEvents.js';
 import type { Processor } from '../processor/processor.js';
+import { compositeKey, compositeRange } from '../state/compositeKey.js';
 import { sourcePosition } from './viewProcessor.js';
 import { noteApplied } from './viewProgress.js';
 
@@ -15,14 +16,28 @@ export interface HistoryEntry {
 }
 
 const SEQUENCE_DIGITS = 12;
+/** A domain's name: the start of its keys, before a `/` no name contains. */
+const DOMAIN_NAME = /^[a-z][a-z0-9-]*$/;
 
-/** The prefix of an aggregate's entries: `<domain>/<aggregate id>\0`. */
-export function historyPrefix(domain: string, aggregateId: string): string {
-  return `${domain}/${aggregateId}\u0000`;
+function domainStart(domain: string): string {
+  if (!DOMAIN_NAME.test(domain)) throw new Error(`${JSON.stringify(domain)} is not a domain name`);
+  return `${domain}/`;
 }
 
+/**
+ * The key of an aggregate's event: the domain, `/`, then the composite key of the aggregate id and
+ * the zero-padded sequence (`accounts/A-1\0000000000007`), so an aggregate's events are one scan
+ * in order, and the scan of one aggregate lists no other's, whatever its id contains.
+ */
 export function historyKey(domain: string, aggregateId: string, sequence: number): string {
-  return historyPrefix(domain, aggregateId) + String(sequence).padStart(SEQUENCE_DIGITS, '0');
+  return domainStart(domain) + compositeKey(aggregateId, String(sequence).padStart(SEQUENCE_DIGITS, '0'));
+}
+
+/** The bounds of the scan listing an aggregate's events, and no other aggregate's. */
+export function historyRange(domain: string, aggregateId: string): { gte: string; lt: string } {
+  const start = domainStart(domain);
+  const { gte, lt } = compositeRange(aggregateId);
+  return { gte: start + gte, lt: start + lt };
 }
 
 /**

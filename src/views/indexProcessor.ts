@@ -1,4 +1,5 @@
 import type { Processor } from '../processor/processor.js';
+import { compositeKey, compositeRange } from '../state/compositeKey.js';
 import { encodeRow, isNewer, decodeRow } from './storedRow.js';
 import type { ForwardedRow } from './viewProcessor.js';
 import { sourcePosition } from './viewProcessor.js';
@@ -9,17 +10,23 @@ export interface IndexProcessorOptions {
   readonly store: string;
 }
 
-/** The separator of an index key: `<index key>\0<row key>`, so one prefix lists an index key's rows. */
-export const INDEX_SEPARATOR = '\u0000';
+/**
+ * The key of a row in an index: the composite key of the index value and the row's key
+ * (`<value>\0<row key>` for every value the id rules allow), so one scan lists a value's rows.
+ */
+export function indexKey(value: string, rowKey: string): string {
+  return compositeKey(value, rowKey);
+}
 
-export function indexKey(indexKey: string, rowKey: string): string {
-  return `${indexKey}${INDEX_SEPARATOR}${rowKey}`;
+/** The bounds of the scan listing the rows of one index value, and of no other value. */
+export function indexRange(value: string): { gte: string; lt: string } {
+  return compositeRange(value);
 }
 
 /**
  * Keeps a view's rows under another key (a secondary index, e.g. orders by customer): reads the
  * rows the view forwarded re-keyed through a repartition topic and stores each under
- * `<record key>\0<row key>`. A row replaces the stored one only if it is newer for some source
+ * `indexKey(<record key>, <row key>)`. A row replaces the stored one only if it is newer for some source
  * aggregate, so replays and duplicates change nothing.
  */
 export function indexProcessor(options: IndexProcessorOptions): Processor {

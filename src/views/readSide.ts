@@ -13,10 +13,11 @@ export interface QueryableView {
   readonly processor: string;
   readonly store: string;
   /**
-   * Rows by one value (`?<name>=`): index rows are keyed `<value> \0 <row key>` and live on the
-   * partition of the value. Either a separate index fed through a repartition topic
-   * (orders-with-invoices by customer), or the view's own processor and store when its row keys
-   * already begin with the value and the value is the source key (account-statements by account).
+   * Rows by one value (`?<name>=`): index rows are keyed `indexKey(<value>, <row key>)` (a
+   * composite key: one scan lists a value's rows, and no other value's) and live on the partition
+   * of the value. Either a separate index fed through a repartition topic (orders-with-invoices by
+   * customer), or the view's own processor and store when its row keys are already composite keys
+   * that begin with the value, and the value is the source key (account-statements by account).
    */
   readonly index?: { readonly name: string; readonly processor: string; readonly store: string };
 }

@@ -58,6 +58,8 @@ export function viewProcessor<Row>(options: ViewProcessorOptions<Row>): Processo
       const event = viewEvent(record, decoded.type, decoded.value as Record<string, unknown>);
       const key = view.keyOf ? view.keyOf(event) : event.aggregateId;
       if (key === undefined) return;
+      // The row's versions by source aggregate: the domain is a segment of an Avro name, which
+      // has no `/`, so the first `/` ends it and two aggregates never share a source.
       const source = `${event.domain}/${event.aggregateId}`;
       const stored = await store.get(key);
       const current = stored ? decodeRow<Row>(stored) : undefined;

@@ -1,4 +1,5 @@
 import type { Decider } from '../decider.js';
+import { invoiceIdFor } from '../invoicing/invoiceFor.js';
 import { decideOrder } from './decideOrder.js';
 import { evolveOrder } from './evolveOrder.js';
 import { ORDER_COMMAND_TYPES, type OrderCommand } from './orderCommands.js';
@@ -14,4 +15,13 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
   decide: decideOrder,
   evolve: evolveOrder,
   aggregateIdOf: (command) => command.data.orderId,
+  // A placed order is reserved product by product, invoiced, and indexed by customer.
+  relatedIdsOf: (command) =>
+    command.type === 'PlaceOrder'
+      ? [
+          ...command.data.items.map((item, i) => ({ field: `items.${i}.productId`, id: item.productId })),
+          { field: 'customerId', id: command.data.customerId },
+          { field: 'orderId', id: invoiceIdFor(command.data.orderId), as: 'its invoice’s id' },
+        ]
+      : [],
 };

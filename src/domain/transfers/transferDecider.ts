@@ -14,4 +14,12 @@ export const transferDecider: Decider<TransferCommand, TransferEvent, TransferSt
   decide: decideTransfer,
   evolve: evolveTransfer,
   aggregateIdOf: (command) => command.data.transferId,
+  // The money transfer saga debits the one account and credits the other.
+  relatedIdsOf: (command) =>
+    command.type === 'RequestTransfer'
+      ? [
+          { field: 'fromAccountId', id: command.data.fromAccountId },
+          { field: 'toAccountId', id: command.data.toAccountId },
+        ]
+      : [],
 };

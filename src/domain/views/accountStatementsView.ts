@@ -1,3 +1,4 @@
+import { compositeKey } from '../../state/compositeKey.js';
 import type { ViewDefinition } from '../../views/viewEvent.js';
 import { ACCOUNT_EVENT_TYPES, type AccountEvent, balanceChange } from '../accounts/accountEvents.js';
 import { recordName } from '../domainRecord.js';
@@ -23,14 +24,18 @@ export interface StatementRow {
 /** Digits of the sequence in a line's key, so that the keys of an account sort in sequence order. */
 const SEQUENCE_DIGITS = 12;
 
-/** The key of an account's statement line: the account id, NUL, then the zero-padded sequence. */
+/**
+ * The key of an account's statement line: the composite key of the account id and the zero-padded
+ * sequence (`A-1\0000000000007`), so that the scan of one account's lines lists no other's, whatever
+ * its id contains; the view's store is also its index by account (readSide.ts).
+ */
 export function statementKey(accountId: string, sequence: number): string {
-  return `${accountId}\u0000${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`;
+  return compositeKey(accountId, String(sequence).padStart(SEQUENCE_DIGITS, '0'));
 }
 
 /**
- * account-statements: one row per movement of money, keyed `accountId \0 sequence`, so an
- * account's lines are adjacent and in order (read them with `?accountId=`, page by page).
+ * account-statements: one row per movement of money, keyed `accountId \0 sequence` (statementKey), so
+ * an account's lines are adjacent and in order (read them with `?accountId=`, page by page).
  * Events that move no money (declined transfers, the closing) have no line.
  */
 export const accountStatementsView: ViewDefinition<StatementRow> = {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { checkKeyScheme } from '../../state/testing/compositeKeyProperties.js';
+import { indexRange } from '../../views/indexProcessor.js';
 import type { ViewEvent } from '../../views/viewEvent.js';
 import type { AccountCommand } from '../accounts/accountCommands.js';
 import { accountDecider } from '../accounts/accountDecider.js';
@@ -70,6 +72,19 @@ describe('account statements view', () => {
       ]);
       const ofA1 = keys.filter((key) => key.startsWith('A-1\u0000'));
       expect(ofA1).toHaveLength(4);
+    });
+
+    it('keep each account’s lines apart, whatever the ids: no collisions, in order, a scan of one account lists its own lines only', async () => {
+      // The lines of an account are listed by its id as an index value (readSide.ts).
+      await checkKeyScheme(
+        {
+          name: 'statementKey',
+          key: ([id, sequence]) => statementKey(String(id), Number(sequence)),
+          scan: indexRange,
+          rest: (random) => [random.int(1, 999_999_999_999)],
+        },
+        new SeededRandom(7),
+      );
     });
 
     it('are none for events that move no money: declined transfers and the closing', () => {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../domain/testing/seededRandom.js';
+import { checkKeyScheme } from '../state/testing/compositeKeyProperties.js';
+import { indexKey, indexRange } from './indexProcessor.js';
+
+describe('index keys', () => {
+  it('are the index value, NUL, and the row key, for the values the id rules allow', () => {
+    expect(indexKey('C-1', 'O-1')).toBe('C-1\u0000O-1');
+    expect(indexRange('C-1')).toEqual({ gte: 'C-1\u0000', lt: 'C-1\u0001' });
+  });
+
+  it.each([1, 2])(
+    'keep each value’s rows apart, whatever the values and row keys (seed %i): no collisions, in order, a scan lists one value’s rows only',
+    async (seed) => {
+      await checkKeyScheme(
+        {
+          name: 'indexKey',
+          key: ([value, rowKey]) => indexKey(String(value), String(rowKey)),
+          scan: indexRange,
+          rest: (_random, id) => [id()],
+        },
+        new SeededRandom(seed),
+      );
+    },
+  );
+});
