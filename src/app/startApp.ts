@@ -281,10 +281,15 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       isReady,
       whenReady: (timeoutMs) => waitUntil(isReady, timeoutMs),
       async close() {
+        // Each step said, so that a stop that does not finish shows where it is.
+        logger.info('stopping: leaving the application group');
         await group.stop();
+        logger.info('stopping: the views');
         await viewRuntime.close();
         await control.stop();
+        logger.info('stopping: the processors');
         await fixed.close();
+        logger.info('stopped');
       },
     };
     started.streams = streams;
@@ -388,8 +393,10 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
         // flight (commands get their results: the processors stop after the server).
         context.draining = true;
         if (http.drainMs) await new Promise((r) => setTimeout(r, http.drainMs));
+        logger.info('stopping: the HTTP API');
         await api.close();
         await stores.close();
+        logger.info('stopping: the command result reader');
         await waiter?.stop();
         await producer?.disconnect();
         await admin.disconnect();

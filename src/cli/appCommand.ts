@@ -15,6 +15,9 @@ import {
   untilSignal,
 } from './options.js';
 
+/** How long a graceful stop may take (after the drain) before the process exits anyway. */
+const STOP_TIMEOUT_MS = 60_000;
+
 /**
  * `kes app`: one instance of the kes application — every processor of the topology, its stores
  * under `--data`, and the HTTP API. Start several (each with its own data directory and port) to
@@ -91,6 +94,13 @@ export function appCommand(program: Command): void {
         let failed: (err: Error) => void = () => undefined;
         const fatal = new Promise<Error>((resolve) => (failed = resolve));
         const taskTimeoutMs = opts.taskTimeoutMs ?? envInteger('KES_TASK_TIMEOUT_MS');
+        const http = opts.http
+          ? httpFromEnv({
+              ...(opts.httpPort !== undefined ? { port: opts.httpPort } : {}),
+              ...(opts.httpHost !== undefined ? { host: opts.httpHost } : {}),
+              ...(opts.advertisedUrl !== undefined ? { advertisedUrl: opts.advertisedUrl } : {}),
+            })
+          : undefined;
         let app;
         try {
           app = await startApp({
@@ -107,15 +117,7 @@ export function appCommand(program: Command): void {
             ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
             onFatal: (err) => failed(err),
             signal: aborted.signal,
-            ...(opts.http
-              ? {
-                  http: httpFromEnv({
-                    ...(opts.httpPort !== undefined ? { port: opts.httpPort } : {}),
-                    ...(opts.httpHost !== undefined ? { host: opts.httpHost } : {}),
-                    ...(opts.advertisedUrl !== undefined ? { advertisedUrl: opts.advertisedUrl } : {}),
-                  }),
-                }
-              : {}),
+            ...(http ? { http } : {}),
             logger,
           });
         } catch (err) {
@@ -135,6 +137,14 @@ export function appCommand(program: Command): void {
           logger.fatal({ err: outcome }, 'a task waited too long; the instance exits');
           process.exitCode = 1;
         } else logger.info({ signal: outcome }, 'shutting down');
+        // A stop that hangs (a client waiting on a broker that does not answer) is cut short.
+        setTimeout(
+          () => {
+            logger.error(`the stop did not finish within ${STOP_TIMEOUT_MS} ms; exiting`);
+            process.exit(1);
+          },
+          STOP_TIMEOUT_MS + (http?.drainMs ?? 0),
+        ).unref();
         await started.close();
         await tracing?.shutdown();
         if (outcome instanceof Error) process.exit(1);

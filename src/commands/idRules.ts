@@ -6,8 +6,9 @@
  * - an aggregate id is 1–200 bytes of UTF-8;
  * - a command id is 1–256 bytes: the ids sagas and policies give their commands are an aggregate
  *   id and a suffix (`<order id>/reserve/3`, `<transfer id>:debit`), so they need room beyond one;
- * - neither contains a control character (Unicode category Cc: U+0000–U+001F, U+007F–U+009F) or an
- *   unpaired surrogate (which has no UTF-8 form: it would be written as U+FFFD, another id).
+ * - neither contains a control character (Unicode category Cc: U+0000–U+001F, U+007F–U+009F), an
+ *   unpaired surrogate (which has no UTF-8 form: it would be written as U+FFFD, another id), or
+ *   U+FFFD itself (what a Kafka key that is not UTF-8 is read as: two such keys would be one id).
  *
  * The Idempotency-Key header, which becomes the command id of a command sent over HTTP, is
  * narrower still: 1–200 printable ASCII characters (U+0021–U+007E, no space).
@@ -50,6 +51,10 @@ function idProblem(what: string, id: unknown, maxBytes: number): string | undefi
   const surrogate = UNPAIRED_SURROGATE.exec(id);
   if (surrogate) {
     return `${what} must not contain an unpaired surrogate (${codePoint(surrogate[0])} at ${surrogate.index})`;
+  }
+  const replacement = id.indexOf('\ufffd');
+  if (replacement >= 0) {
+    return `${what} must not contain U+FFFD (bytes that are not UTF-8 read as it) (at ${replacement})`;
   }
   // A UTF-8 form is at most 3 bytes per UTF-16 code unit: most ids need no counting.
   if (id.length * 3 <= maxBytes) return undefined;

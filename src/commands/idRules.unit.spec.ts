@@ -93,6 +93,12 @@ describe('the id rules', () => {
     expect(aggregateIdProblem('\ud83d\ude00')).toBeUndefined();
   });
 
+  it('refuse U+FFFD, which a key that is not UTF-8 is read as', () => {
+    const key = Buffer.from([0x61, 0xff, 0x62]).toString('utf8');
+    expect(aggregateIdProblem(key)).toMatch(/must not contain U\+FFFD/);
+    expect(commandIdProblem('\ufffd')).toMatch(/must not contain U\+FFFD/);
+  });
+
   it('keep the Idempotency-Key to 1–200 printable ASCII characters', () => {
     for (const key of ['k', 'restock-apple-1', '!~', 'k'.repeat(IDEMPOTENCY_KEY_MAX_LENGTH)]) {
       expect(idempotencyKeyProblem(key), key).toBeUndefined();
