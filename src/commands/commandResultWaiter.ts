@@ -2,6 +2,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Serde } from '../serde/serde.js';
 import { COMMAND_RESULTS_TOPIC, type CommandResult } from './commandResult.js';
 import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
+import { stoppableConsumer } from '../kafka/stoppableConsumer.js';
 
 interface Waiter {
   resolve(result: CommandResult): void;
@@ -19,7 +20,7 @@ export class CommandResultWaiter {
   private constructor(private readonly consumer: Consumer) {}
 
   static async start(options: { kafka: Kafka; serde: Serde; groupId: string }): Promise<CommandResultWaiter> {
-    const consumer = options.kafka.consumer({
+    const consumer = stoppableConsumer(options.kafka, {
       groupId: options.groupId,
       maxWaitTimeInMs: 20,
       readUncommitted: false,

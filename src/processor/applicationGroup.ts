@@ -1,6 +1,7 @@
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type TaskAssignment, readTaskAssignment, taskAssigner } from './taskAssigner.js';
+import { stoppableConsumer } from '../kafka/stoppableConsumer.js';
 
 /** A processor's runner, as the application's group sees it. */
 export interface GroupRunner {
@@ -151,7 +152,7 @@ export class ApplicationGroup {
     const topics = [...new Set([...this.runners.values()].flatMap((r) => r.inputs))];
     if (this.stopped || topics.length === 0) return;
     const sessionTimeout = this.options.sessionTimeoutMs ?? 10_000;
-    const consumer = this.options.kafka.consumer({
+    const consumer = stoppableConsumer(this.options.kafka, {
       groupId: this.options.groupId,
       partitionAssigners: [taskAssigner({ endpoint: this.options.endpoint, claims: () => this.claims() })],
       sessionTimeout,

@@ -16,6 +16,7 @@ import {
   TaskWaitingError,
 } from './streamTask.js';
 import { TaskState } from './taskState.js';
+import { stoppableConsumer } from '../kafka/stoppableConsumer.js';
 
 /**
  * Runs one processor of the topology in this instance: a StreamTask per partition number the
@@ -183,7 +184,7 @@ export class ProcessorRunner implements GroupRunner {
     const { kafka, spec } = this.options;
     // A group of this consumer alone (a fresh name each time: two of them in one group would
     // split the partitions between them).
-    const consumer = kafka.consumer({
+    const consumer = stoppableConsumer(kafka, {
       groupId: `${this.groupId}.reader-${randomUUID().slice(0, 8)}`,
       readUncommitted: false,
       maxWaitTimeInMs: this.options.commitIntervalMs ?? 100,

@@ -8,6 +8,7 @@ import type {
 import { StateError } from './stateError.js';
 import { isUnknownTopic } from '../kafka/kafkaErrors.js';
 import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
+import { stoppableConsumer } from '../kafka/stoppableConsumer.js';
 
 export interface ChangelogReaderOptions {
   readonly kafka: Kafka;
@@ -72,7 +73,7 @@ export class ChangelogReader implements ChangelogSource {
   private failure: StateError | undefined;
 
   private constructor(private readonly options: ChangelogReaderOptions) {
-    this.consumer = options.kafka.consumer({
+    this.consumer = stoppableConsumer(options.kafka, {
       groupId: options.groupId,
       readUncommitted: false,
       allowAutoTopicCreation: false,

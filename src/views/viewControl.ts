@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
+import { stoppableConsumer } from '../kafka/stoppableConsumer.js';
 
 /** Which generation of a view serves queries, and which one is being built beside it. */
 export interface ViewState {
@@ -38,7 +39,7 @@ export class ViewControl extends EventEmitter<{ change: [ViewState] }> {
 
   static async start(options: { kafka: Kafka; groupId: string }): Promise<ViewControl> {
     const { kafka } = options;
-    const consumer = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 100 });
+    const consumer = stoppableConsumer(kafka, { groupId: options.groupId, maxWaitTimeInMs: 100 });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     const control = new ViewControl(consumer, producer);
     const admin = kafka.admin();
