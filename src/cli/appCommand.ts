@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { startTracingFromEnv } from '../tracing/tracing.js';
 import { defaultLogger } from '../broker/brokerOptions.js';
 import { startApp } from '../app/startApp.js';
+import { runApp } from './runApp.js';
 import {
   brokerList,
   defaultBrokers,
@@ -12,11 +13,7 @@ import {
   envInteger,
   kafkaConnectionFromEnv,
   registryAuthFromEnv,
-  untilSignal,
 } from './options.js';
-
-/** How long a graceful stop may take (after the drain) before the process exits anyway. */
-const STOP_TIMEOUT_MS = 60_000;
 
 /**
  * `kes app`: one instance of the kes application — every processor of the topology, its stores
@@ -87,12 +84,6 @@ export function appCommand(program: Command): void {
         const logger = defaultLogger('kes-app');
         // Spans go over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
         const tracing = startTracingFromEnv('kes');
-        // A signal while it starts (waiting for the broker or the registry) stops it too.
-        const stopping = untilSignal();
-        const aborted = new AbortController();
-        void stopping.then(() => aborted.abort());
-        let failed: (err: Error) => void = () => undefined;
-        const fatal = new Promise<Error>((resolve) => (failed = resolve));
         const taskTimeoutMs = opts.taskTimeoutMs ?? envInteger('KES_TASK_TIMEOUT_MS');
         const http = opts.http
           ? httpFromEnv({
@@ -101,53 +92,27 @@ export function appCommand(program: Command): void {
               ...(opts.advertisedUrl !== undefined ? { advertisedUrl: opts.advertisedUrl } : {}),
             })
           : undefined;
-        let app;
-        try {
-          app = await startApp({
-            brokers: brokerList(opts.brokers),
-            registryUrl: opts.registry,
-            registryAuth: registryAuthFromEnv(),
-            kafka: kafkaConnectionFromEnv(),
-            dataDir: opts.data,
-            ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
-            ...(opts.invoiceBaseUrl ? { invoiceBaseUrl: opts.invoiceBaseUrl } : {}),
-            ...(opts.processors ? { processors: brokerList(opts.processors) } : {}),
-            guarantee: opts.atLeastOnce ? 'at_least_once' : 'exactly_once',
-            idempotency: idempotencyWindow(opts),
-            ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
-            onFatal: (err) => failed(err),
-            signal: aborted.signal,
-            ...(http ? { http } : {}),
-            logger,
-          });
-        } catch (err) {
-          if (!aborted.signal.aborted) throw err;
-          logger.info('stopped while starting');
-          await tracing?.shutdown();
-          return;
-        }
-        const started = app;
-        void started.streams.whenReady(5 * 60_000).then(
-          () => logger.info({ url: started.url }, 'ready: every task restored'),
-          (err: unknown) => logger.warn({ err }, 'not ready yet'),
+        await runApp(
+          logger,
+          (controls) =>
+            startApp({
+              brokers: brokerList(opts.brokers),
+              registryUrl: opts.registry,
+              registryAuth: registryAuthFromEnv(),
+              kafka: kafkaConnectionFromEnv(),
+              dataDir: opts.data,
+              ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
+              ...(opts.invoiceBaseUrl ? { invoiceBaseUrl: opts.invoiceBaseUrl } : {}),
+              ...(opts.processors ? { processors: brokerList(opts.processors) } : {}),
+              guarantee: opts.atLeastOnce ? 'at_least_once' : 'exactly_once',
+              idempotency: idempotencyWindow(opts),
+              ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
+              ...controls,
+              ...(http ? { http } : {}),
+              logger,
+            }),
+          { drainMs: http?.drainMs ?? 0, afterClose: async () => void (await tracing?.shutdown()) },
         );
-        const outcome = await Promise.race([stopping, fatal]);
-        if (outcome instanceof Error) {
-          // Fail fast: a supervisor starts it again (nothing was skipped; it reads on from there).
-          logger.fatal({ err: outcome }, 'a task waited too long; the instance exits');
-          process.exitCode = 1;
-        } else logger.info({ signal: outcome }, 'shutting down');
-        // A stop that hangs (a client waiting on a broker that does not answer) is cut short.
-        setTimeout(
-          () => {
-            logger.error(`the stop did not finish within ${STOP_TIMEOUT_MS} ms; exiting`);
-            process.exit(1);
-          },
-          STOP_TIMEOUT_MS + (http?.drainMs ?? 0),
-        ).unref();
-        await started.close();
-        await tracing?.shutdown();
-        if (outcome instanceof Error) process.exit(1);
       },
     );
 }

@@ -11,8 +11,9 @@ import {
   idempotencyWindow,
   kafkaConnectionFromEnv,
   registryAuthFromEnv,
-  untilSignal,
+  envInteger,
 } from './options.js';
+import { runApp } from './runApp.js';
 
 /**
  * `kes start` (what `npm start` runs): the embedded default in one process — the embedded broker
@@ -53,30 +54,38 @@ export function startCommand(program: Command): void {
             kafka,
             logger: logger.child({ component: 'registry' }),
           });
-      const app = await startApp({
-        brokers,
-        registryUrl: registry?.url ?? process.env.SCHEMA_REGISTRY_URL!,
-        registryAuth,
-        kafka,
-        dataDir: path.join(dataDir, 'app'),
-        ...(process.env.KES_INSTANCE_ID ? { instanceId: process.env.KES_INSTANCE_ID } : {}),
-        ...(process.env.KES_INVOICE_BASE_URL ? { invoiceBaseUrl: process.env.KES_INVOICE_BASE_URL } : {}),
-        http: httpFromEnv(),
-        idempotency: idempotencyWindow(),
-        logger: logger.child({ component: 'app' }),
-      });
-      // A signal during the restore also stops gracefully.
-      const stopping = untilSignal();
-      await app.streams.whenReady(5 * 60_000);
-      logger.info(
-        { brokers, registry: registry?.url ?? process.env.SCHEMA_REGISTRY_URL, url: app.url },
-        `kes is ready: ${app.url}`,
+      const http = httpFromEnv();
+      const taskTimeoutMs = envInteger('KES_TASK_TIMEOUT_MS');
+      await runApp(
+        logger,
+        (controls) =>
+          startApp({
+            brokers,
+            registryUrl: registry?.url ?? process.env.SCHEMA_REGISTRY_URL!,
+            registryAuth,
+            kafka,
+            dataDir: path.join(dataDir, 'app'),
+            ...(process.env.KES_INSTANCE_ID ? { instanceId: process.env.KES_INSTANCE_ID } : {}),
+            ...(process.env.KES_INVOICE_BASE_URL ? { invoiceBaseUrl: process.env.KES_INVOICE_BASE_URL } : {}),
+            http,
+            idempotency: idempotencyWindow(),
+            ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),
+            ...controls,
+            logger: logger.child({ component: 'app' }),
+          }),
+        {
+          drainMs: http.drainMs ?? 0,
+          onReady: (app) =>
+            logger.info(
+              { brokers, registry: registry?.url ?? process.env.SCHEMA_REGISTRY_URL, url: app.url },
+              `kes is ready: ${app.url}`,
+            ),
+          async afterClose() {
+            await registry?.close();
+            await broker?.close();
+            await tracing?.shutdown();
+          },
+        },
       );
-      const signal = await stopping;
-      logger.info({ signal }, 'shutting down');
-      await app.close();
-      await registry?.close();
-      await broker?.close();
-      await tracing?.shutdown();
     });
 }

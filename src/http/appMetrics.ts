@@ -84,6 +84,19 @@ export class AppMetrics {
         }
       },
     });
+    const waiting: Gauge<'processor' | 'waiting_for'> = new Gauge({
+      name: 'kes_tasks_waiting',
+      help: 'Tasks here whose records wait for a failure to pass (the registry, Kafka, the disk), per processor and what they wait for',
+      labelNames: ['processor', 'waiting_for'],
+      registers,
+      collect: () => {
+        waiting.reset();
+        for (const runner of this.lagSource?.runners() ?? []) {
+          for (const w of runner.waiting())
+            waiting.inc({ processor: runner.name, waiting_for: w.waitingFor });
+        }
+      },
+    });
   }
 
   /** Lag is read from the cluster at scrape time. */

@@ -196,6 +196,10 @@ export function faultToleranceScenario(startCluster: () => Promise<TestCluster>)
             return tasks && tasks.length > 0 ? tasks : undefined;
           });
           expect(waiting[0]!.processor).toBe('accounts-commands');
+          const metrics = await (await fetch(`${app.url}/metrics`)).text();
+          expect(metrics).toMatch(
+            /^kes_tasks_waiting\{processor="accounts-commands",waiting_for="the schema registry"\} [1-9]/m,
+          );
           // The outage lasts its 15 s; meanwhile none of those commands has a result.
           const left = OUTAGE_MS - (Date.now() - killedAt);
           if (left > 0) await sleep(left);
