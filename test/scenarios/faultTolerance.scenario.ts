@@ -53,16 +53,19 @@ export function faultToleranceScenario(startCluster: () => Promise<TestCluster>)
   const withApp = async (name: string, body: (app: AppProcess) => Promise<void>) => {
     const app = await spawnApp(appOptions(name));
     apps.add(app);
-    let done = false;
-    try {
-      await body(app);
-      done = true;
-    } finally {
+    const stop = async () => {
       await app.stop();
       apps.delete(app);
+    };
+    try {
+      await body(app);
+    } catch (err) {
+      await stop();
+      throw err;
     }
+    await stop();
     // And it stops by itself, all of it, in time (not cut short after a minute: exit code 1).
-    if (done) expect(app.child.exitCode, 'the exit code of a graceful stop').toBe(0);
+    expect(app.child.exitCode, 'the exit code of a graceful stop').toBe(0);
   };
 
   const post = async (url: string, type: string, data: unknown, key: string = randomUUID()) => {
