@@ -90,8 +90,8 @@ interface TaskEntry {
   task?: StreamTask;
   producer?: Producer;
   ready: Promise<void>;
-  /** Set while its records wait for a failure to pass. */
-  waiting?: TaskWaiting;
+  /** Set while its records wait for a failure to pass (and when that was last logged). */
+  waiting?: TaskWaiting & { loggedAt: number };
 }
 
 /** A task that waits: for what, since when, how often it tried. */
@@ -473,9 +473,13 @@ export class ProcessorRunner implements GroupRunner {
   private waitAndRetry(partition: number, entry: TaskEntry, err: TaskWaitingError): void {
     this.pause(partition);
     const now = Date.now();
-    const since = entry.waiting?.since ?? now;
-    const attempts = (entry.waiting?.attempts ?? 0) + 1;
-    entry.waiting = { partition, waitingFor: err.waitingFor, since, attempts, error: err.message };
+    const previous = entry.waiting;
+    const since = previous?.since ?? now;
+    const attempts = (previous?.attempts ?? 0) + 1;
+    // Said when it starts waiting, then every 30 s while it goes on.
+    const say = previous === undefined || now - previous.loggedAt >= 30_000;
+    const loggedAt = say ? now : previous.loggedAt;
+    entry.waiting = { partition, waitingFor: err.waitingFor, since, attempts, error: err.message, loggedAt };
     const timeoutMs = this.options.taskTimeoutMs ?? 300_000;
     if (now - since >= timeoutMs) {
       const fatal = new Error(
@@ -486,14 +490,13 @@ export class ProcessorRunner implements GroupRunner {
       this.options.onFatal?.(fatal);
       return;
     }
-    const delay = waitBackoffMs(attempts - 1);
-    // Said once when it starts waiting, then every ~30 s while it goes on.
-    if (attempts === 1 || Math.floor((now - since) / 30_000) > Math.floor((now - since - delay) / 30_000)) {
+    if (say) {
       this.logger.warn(
         { partition, waitingFor: err.waitingFor, offset: err.offset.toString(), err: err.cause, attempts },
         `task waits for ${err.waitingFor}; it reads the same records again`,
       );
     }
+    const delay = waitBackoffMs(attempts - 1);
     setTimeout(() => {
       const task = entry.task;
       if (this.stopped || this.tasks.get(partition) !== entry || task?.taskState !== TaskState.Running)
