@@ -3,16 +3,10 @@
  * wraps protocol errors in retry and state errors).
  */
 
+import { errorCauses } from '../errors/errorCauses.js';
+
 /** Kafka's answers to a producer whose transactional id a newer producer now holds. */
 const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
-
-function* causes(err: unknown): Generator<{ type?: unknown; message?: unknown; name?: unknown }> {
-  let at: unknown = err;
-  for (let depth = 0; at && typeof at === 'object' && depth < 10; depth++) {
-    yield at as { type?: unknown; message?: unknown };
-    at = (at as { cause?: unknown }).cause;
-  }
-}
 
 /**
  * Thrown from a consumer's batch handler to stop the consumer: KafkaJS gives up on an error whose
@@ -32,7 +26,7 @@ export class TaskFencedError extends Error {
  * what the new owner has committed since.
  */
 export function isFenced(err: unknown): boolean {
-  for (const cause of causes(err)) {
+  for (const cause of errorCauses(err)) {
     if (typeof cause.type === 'string' && FENCED.has(cause.type)) return true;
   }
   return false;
@@ -40,7 +34,7 @@ export function isFenced(err: unknown): boolean {
 
 /** A broker answered with an error code that passes (KafkaJS marks it retriable). */
 export function isPassingAnswer(err: unknown): boolean {
-  for (const cause of causes(err)) {
+  for (const cause of errorCauses(err)) {
     const { name, retriable } = cause as { name?: unknown; retriable?: unknown };
     if (name === 'KafkaJSProtocolError' && retriable === true) return true;
   }
@@ -49,7 +43,7 @@ export function isPassingAnswer(err: unknown): boolean {
 
 /** The topic (or the partition) does not exist, as far as the broker asked knows. */
 export function isUnknownTopic(err: unknown): boolean {
-  for (const cause of causes(err)) if (cause.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+  for (const cause of errorCauses(err)) if (cause.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
   return false;
 }
 
@@ -74,8 +68,11 @@ const UNREACHABLE = new Set([
  */
 export function isUnavailable(err: unknown): boolean {
   if (isPassingAnswer(err)) return true;
-  for (const cause of causes(err)) {
-    if (typeof cause.name === 'string' && UNREACHABLE.has(cause.name)) return true;
+  for (const cause of errorCauses(err)) {
+    if (typeof cause.name !== 'string') continue;
+    if (UNREACHABLE.has(cause.name)) return true;
+    // Any other KafkaJS error that KafkaJS itself would send again.
+    if (cause.name.startsWith('KafkaJS') && cause.retriable === true) return true;
   }
   return false;
 }

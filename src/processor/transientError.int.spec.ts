@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,15 @@ afterAll(async () => {
   await stack.stop();
 });
 
+/** A port nothing listens on, on any address. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 const failure = (work: () => Promise<unknown>) =>
   work().then(
     () => {
@@ -26,6 +36,11 @@ describe('transientCause', () => {
   it('waits for a registry that does not answer, not for one that says an id is unknown', async () => {
     const down = new SchemaRegistry({ host: 'http://127.0.0.1:1', retry: { retries: 0 } });
     expect(transientCause(await failure(() => down.getSchema(1)))).toBe('the schema registry');
+    // A host name with two addresses, both refused: an AggregateError without a message.
+    const port = await closedPort();
+    const dualStack = new SchemaRegistry({ host: `http://localhost:${port}`, retry: { retries: 0 } });
+    const refused = await failure(() => dualStack.getSchema(1));
+    expect(transientCause(refused), String(refused)).toBe('the schema registry');
     const up = new SchemaRegistry({ host: stack.registry.url, retry: { retries: 0 } });
     const unknown = await failure(() => up.getSchema(987_654));
     expect(String(unknown)).toMatch(/not found/i);

@@ -1,3 +1,4 @@
+import { errorCauses } from '../errors/errorCauses.js';
 import { isUnavailable } from '../kafka/kafkaErrors.js';
 import { isRegistryUnavailable } from '../serde/registryUnavailable.js';
 
@@ -30,13 +31,12 @@ const PASSING_IO = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE', 'EAGA
 export function transientCause(err: unknown): string | undefined {
   if (isRegistryUnavailable(err)) return 'the schema registry';
   if (isUnavailable(err)) return 'Kafka';
-  for (let at = err, depth = 0; at && typeof at === 'object' && depth < 10; depth++) {
-    if (at instanceof TransientError) return at.waitingFor;
-    const { code } = at as { code?: unknown };
+  for (const cause of errorCauses(err)) {
+    if (cause instanceof TransientError) return cause.waitingFor;
+    const { code } = cause;
     if (code === 'LEVEL_IO_ERROR' || (typeof code === 'string' && PASSING_IO.has(code))) {
       return 'the local store';
     }
-    at = (at as { cause?: unknown }).cause;
   }
   return undefined;
 }

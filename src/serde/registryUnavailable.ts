@@ -1,3 +1,5 @@
+import { errorCauses } from '../errors/errorCauses.js';
+
 /**
  * Whether an error of the schema registry client (@kafkajs/confluent-schema-registry) means the
  * registry could not be asked right now: nothing answered (the client reports a refused or reset
@@ -6,16 +8,18 @@
  * id, an incompatible schema) has said something about the request, and that stays true.
  */
 export function isRegistryUnavailable(err: unknown): boolean {
-  for (let at = err, depth = 0; at && typeof at === 'object' && depth < 10; depth++) {
-    const { name, status, message } = at as { name?: unknown; status?: unknown; message?: unknown };
-    if (name === 'ResponseError' && typeof status === 'number') {
-      if (status >= 500 || status === 408 || status === 429) return true;
-      if (typeof message === 'string' && NO_ANSWER.test(message)) return true;
-    }
-    at = (at as { cause?: unknown }).cause;
+  for (const { name, status, message } of errorCauses(err)) {
+    if (name !== 'ResponseError' || typeof status !== 'number') continue;
+    if (status >= 500 || status === 408 || status === 429) return true;
+    if (typeof message === 'string' && NO_ANSWER.test(message)) return true;
   }
   return false;
 }
 
-/** How the client words a request that got no HTTP answer at all. */
-const NO_ANSWER = /status \d+: (?:(?:connect|read|write|getaddrinfo) )?E[A-Z]{3,}|socket hang up|timeout/i;
+/**
+ * How the client words a request that got no HTTP answer at all: "status 400" and the socket's
+ * error, or nothing after the status (a host name with several addresses, each refused, fails with
+ * an AggregateError whose message is empty).
+ */
+const NO_ANSWER =
+  /status 400$|status \d+: (?:(?:(?:connect|read|write|getaddrinfo) )?E[A-Z]{3,}|socket hang up|.*timeout)/i;
