@@ -31,7 +31,7 @@ export function encodeKeyPart(part: string): string {
   if (part.length === 0) return EMPTY_PART;
   if (!part.includes(KEY_PART_SEPARATOR) && !part.includes(ESCAPE)) return part;
   // The escape first: the separator's escape adds escapes that must stay as they are.
-  return part.replaceAll(ESCAPE, '\u0001\u0002');
+  return part.replaceAll(ESCAPE, '\u0001\u0002').replaceAll(KEY_PART_SEPARATOR, '\u0001\u0001');
 }
 
 /** The part an encoded part stands for; throws if it is not one `encodeKeyPart` writes. */
