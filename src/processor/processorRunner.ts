@@ -16,6 +16,8 @@ import {
   TaskWaitingError,
 } from './streamTask.js';
 import { TaskState } from './taskState.js';
+import { transientCause } from './transientError.js';
+import { backoffMs } from '../errors/backoff.js';
 import { stoppableConsumer } from '../kafka/stoppableConsumer.js';
 
 /**
@@ -90,8 +92,6 @@ interface TaskEntry {
   task?: StreamTask;
   producer?: Producer;
   ready: Promise<void>;
-  /** Set while its records wait for a failure to pass (and when that was last logged). */
-  waiting?: TaskWaiting & { loggedAt: number };
 }
 
 /** A task that waits: for what, since when, how often it tried. */
@@ -103,8 +103,26 @@ export interface TaskWaiting {
   readonly error: string;
 }
 
-/** Backoff between attempts of a waiting task: 100 ms doubling to 5 s (Kafka's retry.backoff.ms). */
-const waitBackoffMs = (attempts: number) => Math.min(5000, 100 * 2 ** Math.min(attempts, 6));
+/**
+ * A partition whose task does not get on: its records wait for a failure to pass, or it is being
+ * started again after a failed transaction or a failed start. One streak per partition, whichever
+ * way it fails, so that the task timeout counts all of it.
+ */
+interface FailureStreak extends TaskWaiting {
+  /** The input topic whose records wait (TaskWaitingError); undefined for failed transactions and starts. */
+  readonly topic: string | undefined;
+  readonly failedAt: number;
+  readonly loggedAt: number;
+  /** The next attempt, when one is scheduled. */
+  timer?: NodeJS.Timeout;
+  /** The task started again since (it is not reported while so; a failure goes on with the streak). */
+  restarted?: boolean;
+}
+
+/** Backoff between attempts of a task that fails: 100 ms doubling to 5 s (Kafka's retry.backoff.ms). */
+const retryBackoffMs = (attempt: number) => backoffMs(attempt, 100, 5000);
+/** A failure this long after the last one starts a new streak (the task got on in between). */
+const STREAK_GAP_MS = 60_000;
 
 export class ProcessorRunner implements GroupRunner {
   private consumer: Consumer | undefined;
@@ -114,6 +132,7 @@ export class ProcessorRunner implements GroupRunner {
   /** The reading consumer has joined its group (and paused what no task reads). */
   private reading = false;
   private restarts = 0;
+  private readonly failing = new Map<number, FailureStreak>();
   private committer: GroupOffsetCommitter | undefined;
   private readonly groupId: string;
   private readonly logger: Logger;
@@ -160,7 +179,17 @@ export class ProcessorRunner implements GroupRunner {
 
   /** Tasks whose records wait for a failure to pass (readiness reports them). */
   waiting(): TaskWaiting[] {
-    return [...this.tasks.values()].flatMap((e) => (e.waiting ? [e.waiting] : []));
+    const now = Date.now();
+    const current = [...this.failing.values()].filter(
+      (f) => f.timer !== undefined || (!f.restarted && now - f.failedAt < STREAK_GAP_MS),
+    );
+    return current.map(({ partition, waitingFor, since, attempts, error }) => ({
+      partition,
+      waitingFor,
+      since,
+      attempts,
+      error,
+    }));
   }
 
   /** Whether it is in the group and every assigned task has restored its stores and is processing. */
@@ -199,7 +228,7 @@ export class ProcessorRunner implements GroupRunner {
         return;
       }
       // KafkaJS gives up on errors it deems final; this instance does not.
-      const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.restarts++, 5));
+      const delay = backoffMs(this.restarts++, 1000, 30_000);
       this.logger.warn({ err: payload.error, inMs: delay }, 'consumer stopped; starting it again');
       setTimeout(() => void this.restartConsumer(consumer), delay).unref();
     });
@@ -243,7 +272,7 @@ export class ProcessorRunner implements GroupRunner {
       // The attempt that failed is the one to replace next time.
       const failed = this.consumer!;
       await failed.disconnect().catch(() => undefined);
-      const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.restarts++, 5));
+      const delay = backoffMs(this.restarts++, 1000, 30_000);
       this.logger.warn({ err, inMs: delay }, 'consumer did not start; trying again');
       setTimeout(() => void this.restartConsumer(failed), delay).unref();
     }
@@ -260,7 +289,10 @@ export class ProcessorRunner implements GroupRunner {
     this.assignment = [...partitions].sort((a, b) => a - b);
     const keep = new Set(partitions);
     const revoked = [...this.tasks.keys()].filter((p) => !keep.has(p));
-    for (const p of revoked) await this.closeTask(p);
+    for (const p of revoked) {
+      this.forgetFailures(p);
+      await this.closeTask(p);
+    }
     for (const p of this.assignment) {
       if (!this.tasks.has(p)) this.createTask(p);
     }
@@ -269,18 +301,20 @@ export class ProcessorRunner implements GroupRunner {
 
   async onLost(): Promise<void> {
     this.assignment = [];
+    for (const p of [...this.failing.keys()]) this.forgetFailures(p);
     for (const p of [...this.tasks.keys()]) await this.closeTask(p);
   }
 
   /**
-   * After a failed transaction: closes the task and opens it again, reading its inputs from the
-   * committed offsets once its stores have caught up (what the failed transaction did is either
-   * committed, and restored, or aborted, and read again).
+   * After a failed transaction: closes the task and opens it again after a backoff, reading its
+   * inputs from the committed offsets once its stores have caught up (what the failed transaction
+   * did is either committed, and restored, or aborted, and read again).
    */
-  private async reviveTask(partition: number): Promise<void> {
+  private async reviveTask(partition: number, err: unknown): Promise<void> {
     await this.closeTask(partition);
-    if (this.stopped || !this.assignment.includes(partition) || this.tasks.has(partition)) return;
-    this.createTask(partition);
+    this.retryLater(partition, err, undefined, () => {
+      if (!this.tasks.has(partition)) this.createTask(partition);
+    });
   }
 
   /** The group's committed offsets of a partition, each input topic (the start where none is). */
@@ -352,18 +386,18 @@ export class ProcessorRunner implements GroupRunner {
       if (task.taskState !== TaskState.Restoring) return; // closed meanwhile
       for (const [topic, offset] of positions) task.positions.set(topic, offset);
       task.transitionTo(TaskState.Running);
+      const streak = this.failing.get(partition);
+      if (streak && streak.topic === undefined) streak.restarted = true;
       this.logger.debug({ partition }, 'task running');
       if (this.reading) this.readFrom(partition, task.positions);
     })();
     this.tasks.set(partition, entry);
     entry.ready.catch(async (err: unknown) => {
-      this.logger.error({ err, partition }, 'task failed to start; retrying');
+      this.logger.warn({ err, partition }, 'task failed to start; retrying');
       await this.closeTask(partition);
-      setTimeout(() => {
-        if (!this.stopped && this.assignment.includes(partition) && !this.tasks.has(partition)) {
-          this.createTask(partition);
-        }
-      }, 1000).unref();
+      this.retryLater(partition, err, undefined, () => {
+        if (!this.tasks.has(partition)) this.createTask(partition);
+      });
     });
   }
 
@@ -428,7 +462,14 @@ export class ProcessorRunner implements GroupRunner {
         // Closed (and maybe opened again) while this chunk waited: whoever closed it repositions it.
         if (this.tasks.get(batch.partition) !== entry) return;
         if (err instanceof TaskWaitingError) {
-          this.waitAndRetry(batch.partition, entry, err);
+          // Nothing of it was written (or only what preceded the failing record): the partition
+          // is read again from the task's position once the failure may have passed.
+          this.pause(batch.partition);
+          this.retryLater(batch.partition, err, batch.topic, () => {
+            const task = entry.task;
+            if (this.tasks.get(batch.partition) !== entry || task?.taskState !== TaskState.Running) return;
+            if (this.reading) this.readFrom(batch.partition, task.positions);
+          });
           return;
         }
         const where = { err, topic: batch.topic, partition: batch.partition };
@@ -439,16 +480,10 @@ export class ProcessorRunner implements GroupRunner {
           return;
         }
         this.logger.warn(where, 'transaction failed; the task starts again from its committed offsets');
-        await this.reviveTask(batch.partition);
+        await this.reviveTask(batch.partition, err);
         return;
       }
-      if (entry.waiting) {
-        this.logger.info(
-          { partition: batch.partition, waitedMs: Date.now() - entry.waiting.since },
-          `${entry.waiting.waitingFor} is back; the task goes on`,
-        );
-        entry.waiting = undefined;
-      }
+      this.recovered(batch.partition, batch.topic);
       resolveOffset(chunk.at(-1)!.offset);
       if (result.offsetsPending) await this.commitPlainly(batch.topic, batch.partition, next);
       this.options.onProcessed?.({
@@ -466,43 +501,77 @@ export class ProcessorRunner implements GroupRunner {
   }
 
   /**
-   * A chunk hit a failure that may pass: nothing of it was written and the task's position did
-   * not move. The partition is paused and read again from that position after a backoff; once the
-   * task has waited taskTimeoutMs in a row, the instance gives up (nothing is skipped).
+   * A partition's task failed (its records wait for a failure to pass, a transaction failed, it
+   * could not start): `attempt` runs again after a backoff, unless one is scheduled already. Once
+   * the partition has failed for taskTimeoutMs in a row, the instance gives up (onFatal) rather
+   * than skip anything; without onFatal, it goes on trying at the longest backoff.
    */
-  private waitAndRetry(partition: number, entry: TaskEntry, err: TaskWaitingError): void {
-    this.pause(partition);
+  private retryLater(partition: number, err: unknown, topic: string | undefined, attempt: () => void): void {
+    if (this.stopped || !this.assignment.includes(partition)) return;
     const now = Date.now();
-    const previous = entry.waiting;
+    let previous = this.failing.get(partition);
+    if (previous?.timer) return; // an attempt is on its way: one per partition
+    if (previous && now - previous.failedAt > STREAK_GAP_MS) previous = undefined;
+    const waitingFor =
+      err instanceof TaskWaitingError ? err.waitingFor : (transientCause(err) ?? 'its task to start again');
     const since = previous?.since ?? now;
     const attempts = (previous?.attempts ?? 0) + 1;
-    // Said when it starts waiting, then every 30 s while it goes on.
     const say = previous === undefined || now - previous.loggedAt >= 30_000;
-    const loggedAt = say ? now : previous.loggedAt;
-    entry.waiting = { partition, waitingFor: err.waitingFor, since, attempts, error: err.message, loggedAt };
+    const error = err instanceof Error ? err.message : String(err);
+    const streak: FailureStreak = {
+      restarted: false,
+      partition,
+      topic: topic ?? previous?.topic,
+      waitingFor,
+      since,
+      attempts,
+      error,
+      failedAt: now,
+      loggedAt: say ? now : previous!.loggedAt,
+    };
+    this.failing.set(partition, streak);
     const timeoutMs = this.options.taskTimeoutMs ?? 300_000;
-    if (now - since >= timeoutMs) {
+    const spent = now - since >= timeoutMs;
+    if (spent && this.options.onFatal) {
       const fatal = new Error(
-        `task ${err.task} waited ${now - since} ms for ${err.waitingFor} (task timeout ${timeoutMs} ms): ${err.message}`,
+        `task ${this.name}-${partition} waited ${now - since} ms for ${waitingFor} (task timeout ${timeoutMs} ms): ${error}`,
         { cause: err },
       );
       this.logger.error({ err: fatal, partition }, 'a task waited too long; the instance stops');
-      this.options.onFatal?.(fatal);
+      this.options.onFatal(fatal);
       return;
     }
     if (say) {
       this.logger.warn(
-        { partition, waitingFor: err.waitingFor, offset: err.offset.toString(), err: err.cause, attempts },
-        `task waits for ${err.waitingFor}; it reads the same records again`,
+        { partition, waitingFor, err, attempts, sinceMs: now - since, ...(spent ? { timeoutMs } : {}) },
+        `task waits for ${waitingFor}; it tries again`,
       );
     }
-    const delay = waitBackoffMs(attempts - 1);
-    setTimeout(() => {
-      const task = entry.task;
-      if (this.stopped || this.tasks.get(partition) !== entry || task?.taskState !== TaskState.Running)
-        return;
-      if (this.reading) this.readFrom(partition, task.positions);
-    }, delay).unref();
+    streak.timer = setTimeout(
+      () => {
+        streak.timer = undefined;
+        if (!this.stopped && this.assignment.includes(partition)) attempt();
+      },
+      retryBackoffMs(spent ? Infinity : attempts - 1),
+    );
+    streak.timer.unref();
+  }
+
+  /** A chunk of `topic` was committed: a streak of that partition is over (one of another topic's records goes on). */
+  private recovered(partition: number, topic: string): void {
+    const streak = this.failing.get(partition);
+    if (!streak || (streak.topic !== undefined && streak.topic !== topic)) return;
+    clearTimeout(streak.timer);
+    this.failing.delete(partition);
+    this.logger.info(
+      { partition, waitedMs: Date.now() - streak.since, attempts: streak.attempts },
+      `${streak.waitingFor} is back; the task goes on`,
+    );
+  }
+
+  private forgetFailures(partition: number): void {
+    clearTimeout(this.failing.get(partition)?.timer);
+    this.failing.delete(partition);
   }
 
   /**
@@ -564,6 +633,7 @@ export class ProcessorRunner implements GroupRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const p of [...this.failing.keys()]) this.forgetFailures(p);
     this.options.group.remove(this);
     await this.consumer?.disconnect();
     for (const p of [...this.tasks.keys()]) await this.closeTask(p);

@@ -46,9 +46,10 @@ export interface ProcessedChunk {
 }
 
 /**
- * A chunk that was not processed because a record of it hit a failure that may pass (transientCause:
- * the registry, Kafka, the local disk, or a processor's TransientError). Nothing was written and
- * the task's position did not move: the caller waits and gives it the same records again.
+ * A record of a chunk hit a failure that may pass (transientCause: the registry, Kafka, the local
+ * disk, or a processor's TransientError). What preceded it in the chunk was written (one
+ * transaction); from it on nothing was, and the task's position is that record: the caller waits,
+ * then gives it the records from there again.
  */
 export class TaskWaitingError extends Error {
   override readonly name = 'TaskWaitingError';
@@ -227,6 +228,8 @@ export class StreamTask {
     const outputs: PendingOutput[] = [];
     const later: AfterBuilder[] = [];
     let failed = 0;
+    /** A record that hit a failure that may pass: the chunk ends before it. */
+    let waiting: TaskWaitingError | undefined;
     const records = messages.map((message) => toRecord(topic, partition, message));
     try {
       for (const [name, keys] of processor.prefetch?.(records) ?? []) {
@@ -255,9 +258,9 @@ export class StreamTask {
       } catch (err) {
         const waitingFor = transientCause(err);
         if (waitingFor !== undefined) {
-          // Not this record's fault: the whole chunk is dropped, to be processed again later.
-          for (const store of this.stores.values()) store.transaction.abort();
-          throw new TaskWaitingError(this.id, waitingFor, record.offset, err);
+          // Not this record's fault: it is processed again later (its writes were not taken).
+          waiting = new TaskWaitingError(this.id, waitingFor, record.offset, err);
+          break;
         }
         failed++;
         const error = err instanceof Error ? err : new Error(String(err));
@@ -277,6 +280,14 @@ export class StreamTask {
         }
       }
     }
+    if (waiting) {
+      if (waiting.offset === records[0]!.offset) {
+        for (const store of this.stores.values()) store.transaction.abort();
+        throw waiting;
+      }
+      // What preceded the failing record is written now, once: the chunk ends before it.
+      nextOffset = waiting.offset;
+    }
     let written: { records: number; checkpoints: Map<string, bigint>; offsetsPending: boolean };
     try {
       written = await this.send(outputs, later, topic, nextOffset);
@@ -288,6 +299,7 @@ export class StreamTask {
       await store.transaction.commit(written.checkpoints.get(store.transaction.name));
     }
     this.advance(topic, nextOffset);
+    if (waiting) throw waiting;
     return {
       records: messages.length,
       failed,

@@ -8,6 +8,7 @@ import { readTopic } from '../ops/readTopic.js';
 import { applyTopology } from '../topology/applyTopology.js';
 import type { Processor } from './processor.js';
 import { startStreams } from './startStreams.js';
+import { partitionForKey } from './partitioner.js';
 import { counter, topology } from './testing/wordCounter.js';
 import { TransientError } from './transientError.js';
 
@@ -15,6 +16,7 @@ let t: TestBroker;
 let kafka: Kafka;
 const logger = pino({ level: process.env.KES_TEST_LOG_LEVEL ?? 'silent' });
 const dirs: ReturnType<typeof tempDir>[] = [];
+const PARTITIONS = topology.topics.find((t) => t.name === 'words')!.partitions;
 
 beforeAll(async () => {
   t = await startTestBroker({ autoCreateTopics: false });
@@ -84,26 +86,40 @@ const deadLettered = async (keys: readonly string[]) =>
   (await readTopic(kafka, 'counter.dlq')).filter((r) => keys.includes(r.message.key?.toString() ?? ''));
 
 describe('a failure that passes', () => {
-  it('pauses the task, which processes the same records once the failure is over: none dead-lettered', async () => {
+  it('pauses the task at the failing record, which is processed once the failure is over: none dead-lettered, none twice', async () => {
     const service = { down: true };
     const streams = await start('wait-a', dependentCounter(service));
     try {
-      const words = ['ext-a', 'plain-a', 'ext-a', 'ext-b', 'plain-a', 'ext-a'];
+      // Words of one partition: a plain one before the first that needs the service, and after it.
+      const partition = partitionForKey('ext-a', PARTITIONS);
+      const plain = Array.from({ length: 100 }, (_, i) => `plain-${i}`).filter(
+        (w) => partitionForKey(w, PARTITIONS) === partition,
+      );
+      const [before, after] = plain as [string, string];
+      const words = [before, 'ext-a', before, 'ext-a', after];
       await produce(words);
       const runner = streams.runners[0]!;
       const waiting = await until(
         () => (runner.waiting().length > 0 ? runner.waiting() : undefined),
         'a waiting task',
       );
-      expect(waiting[0]).toMatchObject({ waitingFor: 'the payment service' });
+      expect(waiting[0]).toMatchObject({ partition, waitingFor: 'the payment service' });
       expect(waiting[0]!.error).toMatch(/the payment service does not answer/);
-      // Attempts go on with backoff, and the task stays where it was.
+      // Attempts go on with backoff; what preceded the failing record was written, once.
       await until(() => (runner.waiting()[0]!.attempts >= 3 ? true : undefined), 'three attempts');
+      const counted = async (word: string) =>
+        (await readTopic(kafka, 'word-counts'))
+          .filter((r) => r.message.key?.toString() === word)
+          .map((r) => r.message.value?.toString());
+      expect(await counted(before)).toEqual(['1']);
+      expect(await counted('ext-a')).toEqual([]);
       service.down = false;
       const counts = Object.fromEntries(
         (await consumeAll(kafka, 'word-counts', words.length)).map((m) => [m.key!, m.value!]),
       );
-      expect(counts).toMatchObject({ 'ext-a': '3', 'ext-b': '1', 'plain-a': '2' });
+      expect(counts).toMatchObject({ 'ext-a': '2', [before]: '2', [after]: '1' });
+      expect(await counted(before)).toEqual(['1', '2']);
+      expect(await counted('ext-a')).toEqual(['1', '2']);
       expect(await deadLettered(words)).toEqual([]);
       await until(() => (runner.waiting().length === 0 ? true : undefined), 'no waiting task');
     } finally {
