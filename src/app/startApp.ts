@@ -182,6 +182,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
   // The HTTP API listens first: live at once, ready once everything runs. Its URL is advertised
   // to the group.
   let http: Awaited<ReturnType<typeof startHttp>> | undefined;
+  let handle: AppHandle | undefined;
   const started: { streams?: StreamsHandle; views?: ViewRuntime } = {};
   try {
     if (options.http) {
@@ -221,7 +222,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       onFatal: (err: Error) => {
         if (options.onFatal) return options.onFatal(err);
         logger.fatal({ err }, 'a task waited too long; the instance stops');
-        void handle.close().catch(() => undefined);
+        void handle?.close().catch(() => undefined);
       },
       onProcessed: (e: {
         processor: string;
@@ -256,9 +257,9 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       return { control, runtime };
     };
     const startFixed = async () => {
-      const handle = await startStreams({ ...streamsOptions, kafka, topology, processors });
-      opened.push(() => handle.close());
-      return handle;
+      const fixed = await startStreams({ ...streamsOptions, kafka, topology, processors });
+      opened.push(() => fixed.close());
+      return fixed;
     };
     // The processors and the views start at the same time; then the instance joins the group.
     const [fixedStart, viewsStart, httpStart] = await Promise.allSettled([
@@ -301,7 +302,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     );
     opened.length = 0; // from here on, close() releases everything
     let closing: Promise<void> | undefined;
-    const handle: AppHandle = {
+    handle = {
       kafka,
       serde,
       sender,

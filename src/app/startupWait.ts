@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { backoffMs } from '../errors/backoff.js';
 import type { StartupState } from '../http/apiContext.js';
 import { transientCause } from '../processor/transientError.js';
 
@@ -6,7 +8,8 @@ import { transientCause } from '../processor/transientError.js';
  * The steps of an instance's start-up that need a dependency (Kafka, the schema registry): each is
  * tried until it succeeds, with backoff (250 ms doubling to 5 s), as long as its failure may pass
  * (transientCause); any other failure ends the start-up. What it does and waits for is reported
- * (readiness) and logged: once when the wait starts, then every 30 s.
+ * (readiness) and logged: once when the wait starts, then every 30 s. An abort ends the wait at
+ * once, even in the middle of an attempt (KafkaJS may retry a connection for minutes).
  */
 export class StartupWait {
   constructor(
@@ -27,7 +30,7 @@ export class StartupWait {
     for (let attempts = 0; ; attempts++) {
       this.signal?.throwIfAborted();
       try {
-        const result = await attempt();
+        const result = await this.abortable(attempt());
         if (loggedAt > 0) this.logger.info({ waitedMs: Date.now() - since }, `${dependency} is reachable`);
         return result;
       } catch (err) {
@@ -39,19 +42,21 @@ export class StartupWait {
           loggedAt = Date.now();
           this.logger.warn({ err, step, waitedMs: loggedAt - since }, `waiting for ${dependency}`);
         }
-        await this.sleep(Math.min(5000, 250 * 2 ** Math.min(attempts, 5)));
+        await sleep(backoffMs(attempts, 250, 5000), undefined, { signal: this.signal }).catch(() => undefined);
       }
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      this.signal?.addEventListener('abort', done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
+  /** The attempt's outcome, or the abort's, whichever comes first (the attempt is released by the caller). */
+  private abortable<T>(work: Promise<T>): Promise<T> {
+    const signal = this.signal;
+    if (!signal) return work;
+    work.catch(() => undefined);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
 }

@@ -29,7 +29,19 @@ export async function runApp(
 ): Promise<void> {
   const stopping = untilSignal();
   const aborted = new AbortController();
-  void stopping.then(() => aborted.abort());
+  // From the first signal (or a task waiting too long) on, the stop is bounded, in every phase.
+  const bound = () =>
+    setTimeout(
+      () => {
+        logger.error(`the stop did not finish within ${STOP_TIMEOUT_MS} ms; exiting`);
+        process.exit(1);
+      },
+      STOP_TIMEOUT_MS + (options.drainMs ?? 0),
+    ).unref();
+  void stopping.then(() => {
+    aborted.abort();
+    bound();
+  });
   let failed: (err: Error) => void = () => undefined;
   const fatal = new Promise<Error>((resolve) => (failed = resolve));
   let app: AppHandle;
@@ -51,14 +63,8 @@ export async function runApp(
   if (outcome instanceof Error) {
     logger.fatal({ err: outcome }, 'a task waited too long; the instance exits');
     process.exitCode = 1;
+    bound();
   } else logger.info({ signal: outcome }, 'shutting down');
-  setTimeout(
-    () => {
-      logger.error(`the stop did not finish within ${STOP_TIMEOUT_MS} ms; exiting`);
-      process.exit(1);
-    },
-    STOP_TIMEOUT_MS + (options.drainMs ?? 0),
-  ).unref();
   await app.close();
   await options.afterClose?.();
   if (outcome instanceof Error) process.exit(1);

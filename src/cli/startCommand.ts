@@ -33,6 +33,7 @@ export function startCommand(program: Command): void {
       // Spans go over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
       const tracing = startTracingFromEnv('kes');
       const dataDir = process.env.KES_DATA_DIR ?? './data';
+      const taskTimeoutMs = envInteger('KES_TASK_TIMEOUT_MS');
       // The embedded broker and registry are plaintext; an external Kafka or registry may not be.
       const kafka = process.env.KAFKA_BROKERS ? kafkaConnectionFromEnv() : {};
       const registryAuth = process.env.SCHEMA_REGISTRY_URL ? registryAuthFromEnv() : undefined;
@@ -55,7 +56,6 @@ export function startCommand(program: Command): void {
             logger: logger.child({ component: 'registry' }),
           });
       const http = httpFromEnv();
-      const taskTimeoutMs = envInteger('KES_TASK_TIMEOUT_MS');
       await runApp(
         logger,
         (controls) =>

@@ -5,6 +5,7 @@ import { IDEMPOTENCY_KEY_MAX_LENGTH, idempotencyKeyProblem } from '../commands/i
 import { formatPosition } from '../views/sourcePosition.js';
 import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
+import { isUnavailable } from '../kafka/kafkaErrors.js';
 import { avroJsonSchema } from './avroJsonSchema.js';
 import { requestSpan } from './tracingHooks.js';
 import { traceHeadersOf } from '../tracing/recordTracing.js';
@@ -108,8 +109,9 @@ async function sendCommand(
       headers: { ...record.headers, ...trace },
     });
   } catch (err) {
-    // Whatever the producer says (a broker lost, a leader moving, a timeout, the queue full), the
-    // command was not written or is not known to be: a retry with its Idempotency-Key is safe.
+    // A broker lost, a leader moving, a timeout, the queue full: the command was not written, or
+    // is not known to be, and a retry with its Idempotency-Key is safe. Anything else is a bug.
+    if (!isUnavailable(err)) throw err;
     throw new ApiError('UNAVAILABLE', `Kafka did not take the command: ${(err as Error).message}`, {
       commandId: prepared.commandId,
     });

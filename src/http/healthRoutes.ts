@@ -38,7 +38,7 @@ export function healthRoutes(api: FastifyInstance, context: ApiContext): void {
       const starting = context.starting;
       return reply.code(ready ? 200 : 503).send({
         status: context.draining ? 'DRAINING' : ready ? 'READY' : 'STARTING',
-        ...(!ready && starting
+        ...(!ready && !context.draining && starting
           ? {
               step: starting.step,
               ...(starting.waitingFor !== undefined ? { waitingFor: starting.waitingFor } : {}),

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import avsc from 'avsc';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudEventHeaders as H, cloudEventHeaders } from '../../src/commands/cloudEvents.js';
+import { CloudEventHeaders as H } from '../../src/commands/cloudEvents.js';
 import { Serde } from '../../src/serde/serde.js';
-import { encodeWire } from '../../src/serde/wireFormat.js';
+import { anotherService } from '../support/anotherService.js';
 import { type AppProcess, appScript, spawnApp } from '../support/appProcess.js';
 import { CommandResults } from '../support/commandResults.js';
 import { readTopic } from '../support/readTopic.js';
@@ -147,19 +144,8 @@ export function faultToleranceScenario(startCluster: () => Promise<TestCluster>)
       const OUTAGE_MS = 15_000;
       const registry = cluster.registry!;
       // Another service, with a newer, compatible version of OpenAccount: one optional field more.
-      const schema = JSON.parse(
-        readFileSync(path.resolve(import.meta.dirname, '../../schemas/accounts/OpenAccount.avsc'), 'utf8'),
-      ) as { fields: unknown[] };
-      schema.fields.push({ name: 'branch', type: ['null', 'string'], default: null });
+      const service = await anotherService(cluster.registryUrl);
       const client = new SchemaRegistry({ host: cluster.registryUrl });
-      const { id } = await client.register(
-        { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-        {
-          subject: 'accounts.commands-kes.accounts.OpenAccount',
-          compatibility: COMPATIBILITY.BACKWARD_TRANSITIVE,
-        },
-      );
-      const writer = avsc.Type.forSchema(schema as avsc.Schema);
       const serde = new Serde({ registry: client });
       const results = await CommandResults.follow(kafka, serde);
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -179,18 +165,7 @@ export function faultToleranceScenario(startCluster: () => Promise<TestCluster>)
           await producer.send({
             topic: 'accounts.commands',
             acks: -1,
-            messages: commands.map(({ commandId, accountId }) => ({
-              key: accountId,
-              value: encodeWire(id, writer.toBuffer({ ...open(accountId), branch: 'north' })),
-              headers: cloudEventHeaders({
-                id: commandId,
-                type: 'kes.accounts.OpenAccount',
-                source: '/another-service',
-                subject: accountId,
-                time: Date.now(),
-                correlationId: commandId,
-              }),
-            })),
+            messages: commands.map(({ commandId, accountId }) => service.openAccount(commandId, accountId)),
           });
           // The instance reaches them and waits: readiness names the task and what it waits for.
           const waiting = await until('a task waiting for the registry', async () => {

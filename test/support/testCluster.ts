@@ -29,7 +29,7 @@ export interface TestCluster {
   /** Kafka bootstrap servers, as `kes app --brokers` takes them. */
   readonly bootstrap: string;
   readonly registryUrl: string;
-  /** Present where brokers can be killed while the cluster keeps serving (three real nodes). */
+  /** Present where brokers can be killed: three real nodes (the cluster keeps serving), or one process. */
   readonly brokers?: BrokerNodes;
   /** Present where the registry runs as a process of its own. */
   readonly registry?: RegistryNode;
