@@ -42,7 +42,9 @@ export class StartupWait {
           loggedAt = Date.now();
           this.logger.warn({ err, step, waitedMs: loggedAt - since }, `waiting for ${dependency}`);
         }
-        await sleep(backoffMs(attempts, 250, 5000), undefined, { signal: this.signal }).catch(() => undefined);
+        await sleep(backoffMs(attempts, 250, 5000), undefined, { signal: this.signal }).catch(
+          () => undefined,
+        );
       }
     }
   }
