@@ -199,80 +199,94 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     });
     if (!http) await admin.disconnect();
     await startup.until('the schema registry', 'registering the schemas', () => serde.registerAll());
-    startup.step('starting the processors');
-    const endpoint = http?.url ?? options.endpoint ?? null;
-    // One group for every processor and view of the application: an instance joining or leaving
-    // is one rebalance. Joined once everything below has been added to it.
-    const group = new ApplicationGroup({
-      kafka,
-      groupId: topology.applicationId,
-      endpoint,
-      logger,
-      onRebalance: metrics.onRebalance,
-    });
-    opened.push(() => group.stop());
-    const streamsOptions = {
-      dataDir: options.dataDir,
-      instanceId,
-      endpoint,
-      group,
-      guarantee: options.guarantee ?? 'exactly_once',
-      logger,
-      taskTimeoutMs: options.taskTimeoutMs,
-      onFatal: (err: Error) => {
-        if (options.onFatal) return options.onFatal(err);
-        logger.fatal({ err }, 'a task waited too long; the instance stops');
-        void handle?.close().catch(() => undefined);
+    // Kafka lost meanwhile: what the attempt opened is released, and it is tried again.
+    const { fixed, control, viewRuntime, group } = await startup.until(
+      'Kafka',
+      'starting the processors',
+      async () => {
+        const mark = opened.length;
+        try {
+          const endpoint = http?.url ?? options.endpoint ?? null;
+          // One group for every processor and view of the application: an instance joining or
+          // leaving is one rebalance. Joined once everything below has been added to it.
+          const group = new ApplicationGroup({
+            kafka,
+            groupId: topology.applicationId,
+            endpoint,
+            logger,
+            onRebalance: metrics.onRebalance,
+          });
+          opened.push(() => group.stop());
+          const streamsOptions = {
+            dataDir: options.dataDir,
+            instanceId,
+            endpoint,
+            group,
+            guarantee: options.guarantee ?? 'exactly_once',
+            logger,
+            taskTimeoutMs: options.taskTimeoutMs,
+            onFatal: (err: Error) => {
+              if (options.onFatal) return options.onFatal(err);
+              logger.fatal({ err }, 'a task waited too long; the instance stops');
+              void handle?.close().catch(() => undefined);
+            },
+            onProcessed: (e: {
+              processor: string;
+              partition: number;
+              records: number;
+              failed: number;
+              wrote: boolean;
+              durationMs: number;
+            }) => {
+              metrics.onProcessed(e);
+              options.onProcessed?.(e);
+            },
+            onRestore: metrics.onRestore,
+          } as const;
+          const startViews = async () => {
+            const control = await ViewControl.start({
+              kafka,
+              groupId: `${topology.applicationId}-${instanceId}-views`,
+            });
+            opened.push(() => control.stop());
+            const runtime = await ViewRuntime.start({
+              kafka,
+              topology,
+              serde,
+              views,
+              runsHere,
+              control,
+              streams: streamsOptions,
+              ...options.views,
+            });
+            opened.push(() => runtime.close());
+            return { control, runtime };
+          };
+          const startFixed = async () => {
+            const fixed = await startStreams({ ...streamsOptions, kafka, topology, processors });
+            opened.push(() => fixed.close());
+            return fixed;
+          };
+          // The processors and the views start at the same time; then the instance joins the group.
+          const [fixedStart, viewsStart, httpStart] = await Promise.allSettled([
+            startFixed(),
+            startViews(),
+            http?.connect(),
+          ]);
+          for (const s of [fixedStart, viewsStart, httpStart]) if (s.status === 'rejected') throw s.reason;
+          const fixed = (fixedStart as PromiseFulfilledResult<StreamsHandle>).value;
+          const { control, runtime: viewRuntime } = (
+            viewsStart as PromiseFulfilledResult<{ control: ViewControl; runtime: ViewRuntime }>
+          ).value;
+          await group.start();
+          return { fixed, control, viewRuntime, group };
+        } catch (err) {
+          for (const close of opened.splice(mark).reverse()) await close().catch(() => undefined);
+          await http?.disconnect();
+          throw err;
+        }
       },
-      onProcessed: (e: {
-        processor: string;
-        partition: number;
-        records: number;
-        failed: number;
-        wrote: boolean;
-        durationMs: number;
-      }) => {
-        metrics.onProcessed(e);
-        options.onProcessed?.(e);
-      },
-      onRestore: metrics.onRestore,
-    } as const;
-    const startViews = async () => {
-      const control = await ViewControl.start({
-        kafka,
-        groupId: `${topology.applicationId}-${instanceId}-views`,
-      });
-      opened.push(() => control.stop());
-      const runtime = await ViewRuntime.start({
-        kafka,
-        topology,
-        serde,
-        views,
-        runsHere,
-        control,
-        streams: streamsOptions,
-        ...options.views,
-      });
-      opened.push(() => runtime.close());
-      return { control, runtime };
-    };
-    const startFixed = async () => {
-      const fixed = await startStreams({ ...streamsOptions, kafka, topology, processors });
-      opened.push(() => fixed.close());
-      return fixed;
-    };
-    // The processors and the views start at the same time; then the instance joins the group.
-    const [fixedStart, viewsStart, httpStart] = await Promise.allSettled([
-      startFixed(),
-      startViews(),
-      http?.connect(),
-    ]);
-    for (const s of [fixedStart, viewsStart, httpStart]) if (s.status === 'rejected') throw s.reason;
-    const fixed = (fixedStart as PromiseFulfilledResult<StreamsHandle>).value;
-    const { control, runtime: viewRuntime } = (
-      viewsStart as PromiseFulfilledResult<{ control: ViewControl; runtime: ViewRuntime }>
-    ).value;
-    await group.start();
+    );
     started.views = viewRuntime;
     const isReady = () => fixed.isReady() && viewRuntime.isReady();
     const streams: StreamsHandle = {
@@ -385,6 +399,13 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
         });
         producer = new IdempotentSender(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
         await producer.connect();
+      },
+      /** Stops the result reader and the command producer (a start-up attempt that failed). */
+      async disconnect() {
+        await waiter?.stop().catch(() => undefined);
+        await producer?.disconnect().catch(() => undefined);
+        waiter = undefined;
+        producer = undefined;
       },
       async run(running: StreamsHandle) {
         context.running = { commands: new BatchingSender(producer!), waiter: waiter!, streams: running };
