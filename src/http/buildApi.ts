@@ -11,13 +11,19 @@ import { aggregateRoutes } from './aggregateRoutes.js';
 import { apiAuth } from './apiAuth.js';
 import { tracingHooks } from './tracingHooks.js';
 import type { ApiContext } from './apiContext.js';
-import { ApiError } from './apiErrors.js';
+import { ApiError, type ApiErrorCode } from './apiErrors.js';
+import { QueryError, type QueryErrorCode } from '../query/queryError.js';
+import { ViewError, type ViewErrorCode } from '../views/viewError.js';
 import { isUnavailable } from '../kafka/kafkaErrors.js';
 import { isRegistryUnavailable } from '../serde/registryUnavailable.js';
 import { commandRoutes } from './commandRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { internalRoutes } from './internalRoutes.js';
 import { viewRoutes } from './viewRoutes.js';
+
+/** The codes of the errors raised below the HTTP layer are codes of the catalog (checked here). */
+type CatalogCodes<T extends ApiErrorCode> = T;
+export type LowerLayerCodes = CatalogCodes<QueryErrorCode | ViewErrorCode>;
 
 /** Fastify's own errors, as codes of the catalog. */
 const FASTIFY_ERRORS: Record<string, ApiError['code']> = {
@@ -76,9 +82,13 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
     },
   });
   await api.register(swaggerUi, { routePrefix: '/docs' });
-  api.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+  api.setErrorHandler((error: FastifyError | ApiError | QueryError | ViewError, request, reply) => {
     let apiError: ApiError;
     if (error instanceof ApiError) apiError = error;
+    else if (error instanceof QueryError || error instanceof ViewError) {
+      // Raised below the HTTP layer, with a code of the catalog.
+      apiError = new ApiError(error.code, error.message, error.details);
+    }
     else if (error.code && FASTIFY_ERRORS[error.code])
       apiError = new ApiError(FASTIFY_ERRORS[error.code]!, error.message);
     else if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {

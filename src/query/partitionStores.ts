@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher, request } from 'undici';
 import type { ProcessorRunner } from '../processor/processorRunner.js';
 import type { KeyValueStore, RangeOptions } from '../state/keyValueStore.js';
-import { ApiError } from '../http/apiErrors.js';
+import { QueryError } from './queryError.js';
 import { type ViewProgress, readProgress } from '../views/viewProgress.js';
 import type { OwnerDirectory } from './ownerDirectory.js';
 
@@ -103,7 +103,7 @@ export class PartitionStores {
         const response = await this.fetch(`${base}/progress${query}`, deadline);
         if (response.statusCode === 504) {
           const body = (await response.body.json()) as { message: string };
-          throw new ApiError('POSITION_TIMEOUT', body.message);
+          throw new QueryError('POSITION_TIMEOUT', body.message);
         }
         return response.statusCode === 200 ? ((await response.body.json()) as ViewProgress) : response;
       },
@@ -136,7 +136,7 @@ export class PartitionStores {
         } catch (err) {
           // The task was closed while it was read (its partition moved, or it is starting again
           // after a failed transaction): look for the partition again, as during a rebalance.
-          if (err instanceof ApiError || this.local(target) === store) throw err;
+          if (err instanceof QueryError || this.local(target) === store) throw err;
           lastProblem = `the task of partition ${target.partition} was closed while it was read`;
         }
       } else if (!runner?.assignedPartitions.includes(target.partition)) {
@@ -149,7 +149,7 @@ export class PartitionStores {
             lastProblem = `${owner} answered ${answer.statusCode}`;
             await answer.body.dump();
           } catch (err) {
-            if (err instanceof ApiError) throw err;
+            if (err instanceof QueryError) throw err;
             lastProblem = `${owner}: ${(err as Error).message}`;
           }
         }
@@ -157,7 +157,7 @@ export class PartitionStores {
         lastProblem = 'restoring here';
       }
       if (Date.now() + RETRY_MS > deadline) {
-        throw new ApiError(
+        throw new QueryError(
           'UNAVAILABLE',
           `partition ${target.partition} of ${target.processor} is not available (${lastProblem})`,
         );
@@ -200,7 +200,7 @@ export async function waitForProgress(
     const progress = await readProgress(store);
     if (!wait || (progress.applied[wait.source] ?? -1) >= wait.offset) return progress;
     if (Date.now() >= deadline) {
-      throw new ApiError(
+      throw new QueryError(
         'POSITION_TIMEOUT',
         `${store.name} has not applied ${wait.source}:${wait.offset} yet (at ${progress.applied[wait.source] ?? 'nothing'})`,
       );

@@ -1,7 +1,7 @@
 import type { AggregateSnapshot } from '../commands/aggregateSnapshot.js';
 import { deciders } from '../domain/domainCatalog.js';
 import { DOMAIN_NAMES, type DomainName } from '../domain/domainRecord.js';
-import { ApiError } from '../http/apiErrors.js';
+import { QueryError } from './queryError.js';
 import { partitionForKey } from '../processor/partitioner.js';
 import type { Serde } from '../serde/serde.js';
 import type { TopologySpec } from '../topology/topologySpec.js';
@@ -44,7 +44,7 @@ export const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('
 export function decodeCursor(cursor: string): string {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
   if (cursor.length === 0 || encodeCursor(key) !== cursor) {
-    throw new ApiError('INVALID_REQUEST', 'cursor is not one this API gave', { field: 'cursor' });
+    throw new QueryError('INVALID_REQUEST', 'cursor is not one this API gave', { field: 'cursor' });
   }
   return key;
 }
@@ -99,7 +99,7 @@ export class ViewQueries {
 
   view(name: string): QueryableView {
     const view = this.options.views.resolve(name);
-    if (!view) throw new ApiError('UNKNOWN_VIEW', `no view named ${name}`, { view: name });
+    if (!view) throw new QueryError('UNKNOWN_VIEW', `no view named ${name}`, { view: name });
     return view;
   }
 
@@ -111,7 +111,7 @@ export class ViewQueries {
     const text = key < FIRST_ROW_KEY ? undefined : await this.options.stores.get(target, key, deadline);
     const stored = text === undefined ? undefined : (JSON.parse(text) as StoredRow);
     if (!stored || !this.visible(view, stored.row)) {
-      throw new ApiError('NOT_FOUND', `${viewName} has no row ${key}`, { view: viewName, key });
+      throw new QueryError('NOT_FOUND', `${viewName} has no row ${key}`, { view: viewName, key });
     }
     return stored.row;
   }
@@ -158,7 +158,7 @@ export class ViewQueries {
   ): Promise<Page<unknown>> {
     const view = this.view(viewName);
     const index = view.index;
-    if (!index) throw new ApiError('INVALID_REQUEST', `${viewName} has no index`, { field: 'query' });
+    if (!index) throw new QueryError('INVALID_REQUEST', `${viewName} has no index`, { field: 'query' });
     const target = this.target(index.processor, index.store, value);
     if (page.after) await this.waitIndexed(view, target, page.after, deadline);
     // The cursor is the rest of the last key given, after the value's prefix: the scan stays
@@ -182,7 +182,7 @@ export class ViewQueries {
     if (after) await this.waitDirect(target, after, deadline);
     const entries = await this.options.stores.range(target, historyRange(name, aggregateId), deadline);
     if (entries.length === 0) {
-      throw new ApiError('NOT_FOUND', `${domain} has no aggregate ${aggregateId}`, { domain, aggregateId });
+      throw new QueryError('NOT_FOUND', `${domain} has no aggregate ${aggregateId}`, { domain, aggregateId });
     }
     return Promise.all(entries.map(([, text]) => this.decodeEvent(JSON.parse(text) as HistoryEntry)));
   }
@@ -232,7 +232,7 @@ export class ViewQueries {
 
   private domain(domain: string): DomainName {
     if (!(DOMAIN_NAMES as readonly string[]).includes(domain)) {
-      throw new ApiError('UNKNOWN_DOMAIN', `no domain named ${domain}`, { domain });
+      throw new QueryError('UNKNOWN_DOMAIN', `no domain named ${domain}`, { domain });
     }
     return domain as DomainName;
   }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { ApiError } from '../http/apiErrors.js';
+import { ViewError } from './viewError.js';
 import type { ProcessorRunner } from '../processor/processorRunner.js';
 import { type StreamsHandle, type StreamsOptions, startStreams } from '../processor/startStreams.js';
 import type { Serde } from '../serde/serde.js';
@@ -127,7 +127,7 @@ export class ViewRuntime {
 
   state(name: string): ViewState {
     if (!this.options.views.has(name))
-      throw new ApiError('UNKNOWN_VIEW', `no view named ${name}`, { view: name });
+      throw new ViewError('UNKNOWN_VIEW', `no view named ${name}`, { view: name });
     return this.options.control.state(name);
   }
 
@@ -317,7 +317,7 @@ export class ViewRuntime {
 export async function requestRebuild(control: ViewControl, name: string): Promise<ViewState> {
   const state = control.state(name);
   if (state.building !== null) {
-    throw new ApiError('REBUILD_IN_PROGRESS', `${name} is being rebuilt (generation ${state.building})`, {
+    throw new ViewError('REBUILD_IN_PROGRESS', `${name} is being rebuilt (generation ${state.building})`, {
       view: name,
       active: state.active,
       building: state.building,
