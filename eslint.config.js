@@ -1,5 +1,74 @@
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The layers of the runtime (src/<folder>) and what each may import: lower layers never import
+ * higher ones, query and views code never imports http (its errors are its own types, mapped to
+ * API errors in src/http), and only the entry points (app, cli) import the example application
+ * (topology/). A folder not listed here is refused until it is given its place.
+ */
+const LAYERS = {
+  errors: [],
+  config: ['errors', 'kafka'],
+  topology: [],
+  kafka: ['errors'],
+  state: ['errors', 'kafka'],
+  broker: ['errors', 'config', 'kafka'],
+  registry: ['errors', 'config', 'kafka'],
+  serde: ['errors', 'config', 'registry'],
+  tracing: ['processor'],
+  processor: ['errors', 'kafka', 'serde', 'state', 'topology', 'tracing'],
+  domain: ['state', 'views'],
+  commands: ['errors', 'domain', 'kafka', 'processor', 'serde', 'state'],
+  policies: ['commands', 'domain', 'processor', 'serde'],
+  views: ['errors', 'commands', 'domain', 'kafka', 'processor', 'serde', 'state', 'topology'],
+  query: ['errors', 'commands', 'domain', 'processor', 'serde', 'state', 'topology', 'views'],
+  ops: ['errors', 'kafka', 'processor', 'topology'],
+  http: [
+    'errors',
+    'commands',
+    'domain',
+    'kafka',
+    'ops',
+    'processor',
+    'query',
+    'serde',
+    'state',
+    'tracing',
+    'views',
+  ],
+  app: [
+    'errors',
+    'commands',
+    'config',
+    'domain',
+    'http',
+    'kafka',
+    'processor',
+    'query',
+    'serde',
+    'topology',
+    'views',
+    'examples',
+  ],
+  cli: [
+    'errors',
+    'app',
+    'broker',
+    'commands',
+    'config',
+    'domain',
+    'kafka',
+    'ops',
+    'registry',
+    'serde',
+    'topology',
+    'tracing',
+    'views',
+    'examples',
+  ],
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', '.scratch/**'] },
@@ -16,6 +85,36 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    // The runtime's own code (its tests may reach for test support and the examples).
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts', 'src/**/testing/**'],
+    plugins: { boundaries },
+    settings: {
+      // Imports name the compiled .js files: resolved to their .ts sources as TypeScript does.
+      'import/resolver': { typescript: { project: 'tsconfig.json' } },
+      'boundaries/elements': [
+        ...Object.keys(LAYERS).map((layer) => ({
+          type: layer,
+          pattern: `src/${layer}/**`,
+          partialMatch: false,
+        })),
+        { type: 'examples', pattern: 'topology/**', partialMatch: false },
+      ],
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: Object.entries(LAYERS).map(([layer, allowed]) => ({
+            from: { element: { type: layer } },
+            allow: { to: { element: { types: { anyOf: [layer, ...allowed] } } } },
+          })),
+        },
+      ],
     },
   },
 );

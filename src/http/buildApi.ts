@@ -88,8 +88,7 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
     else if (error instanceof QueryError || error instanceof ViewError) {
       // Raised below the HTTP layer, with a code of the catalog.
       apiError = new ApiError(error.code, error.message, error.details);
-    }
-    else if (error.code && FASTIFY_ERRORS[error.code])
+    } else if (error.code && FASTIFY_ERRORS[error.code])
       apiError = new ApiError(FASTIFY_ERRORS[error.code]!, error.message);
     else if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {
       apiError = new ApiError('INVALID_JSON', error.message);
