@@ -113,8 +113,9 @@ interface FailureStreak extends TaskWaiting {
   readonly topic: string | undefined;
   readonly failedAt: number;
   readonly loggedAt: number;
-  /** The next attempt, when one is scheduled. */
+  /** The next attempt, when one is scheduled, and what it does (the latest failure's). */
   timer?: NodeJS.Timeout;
+  attempt: () => void;
   /** The task started again since (it is not reported while so; a failure goes on with the streak). */
   restarted?: boolean;
 }
@@ -133,6 +134,8 @@ export class ProcessorRunner implements GroupRunner {
   private reading = false;
   private restarts = 0;
   private readonly failing = new Map<number, FailureStreak>();
+  /** Per topic partition, a fetch offset past the task's position seen again and again. */
+  private readonly fetchedAhead = new Map<string, { offset: string; times: number }>();
   private committer: GroupOffsetCommitter | undefined;
   private readonly groupId: string;
   private readonly logger: Logger;
@@ -250,7 +253,9 @@ export class ProcessorRunner implements GroupRunner {
     // markers) or aborted records; it reports a batch of size 0. Move past it, so the committed
     // offsets reach the end of the inputs (which is how lag and catching up are seen).
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0) this.skipTo(payload.topic, payload.partition, payload.lastOffset);
+      if (payload.batchSize === 0) {
+        this.skipTo(payload.topic, payload.partition, payload.firstOffset, payload.lastOffset);
+      }
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...spec.inputs], fromBeginning: true });
@@ -443,6 +448,10 @@ export class ProcessorRunner implements GroupRunner {
       this.pause(batch.partition);
       return;
     }
+    if (this.fetchedPastPosition(batch, position)) {
+      this.readFrom(batch.partition, entry.task.positions);
+      return;
+    }
     // What precedes the task's position (a batch fetched before a seek) the task leaves out itself.
     const messages = batch.messages.filter((m) => BigInt(m.offset) >= position);
     const batchEnd = BigInt(batch.lastOffset()) + 1n;
@@ -496,8 +505,51 @@ export class ProcessorRunner implements GroupRunner {
       await heartbeat();
     }
     if (messages.length === 0 && batchEnd > position && isRunning() && !isStale()) {
-      this.skipTo(batch.topic, batch.partition, batch.lastOffset());
+      this.skipTo(batch.topic, batch.partition, String(position), batch.lastOffset());
     }
+  }
+
+  /**
+   * Whether a batch was fetched from further on than the task's position: the answer to a fetch
+   * sent before the task was pointed back at its position (its transaction failed while a broker
+   * was lost, and a fetch to the partition's old leader came back after one to its new leader had
+   * taken the seek). Processing it would skip the records in between, so it is dropped and the
+   * consumer pointed at the position again. Should the consumer keep fetching from further on
+   * (records before it deleted: retention), it is believed the third time, and said.
+   */
+  private fetchedPastPosition(batch: EachBatchPayload['batch'], position: bigint): boolean {
+    const fetched = (batch as unknown as { fetchedOffset?: string | number }).fetchedOffset;
+    const key = `${batch.topic}:${batch.partition}`;
+    if (fetched === undefined || BigInt(fetched) <= position) {
+      this.fetchedAhead.delete(key);
+      return false;
+    }
+    const seen = this.fetchedAhead.get(key);
+    const times = seen?.offset === String(fetched) ? seen.times + 1 : 1;
+    this.fetchedAhead.set(key, { offset: String(fetched), times });
+    if (times < 3) {
+      this.logger.debug(
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          fetched: String(fetched),
+          position: String(position),
+        },
+        'a batch fetched past the task position is dropped',
+      );
+      return true;
+    }
+    this.logger.warn(
+      {
+        topic: batch.topic,
+        partition: batch.partition,
+        fetched: String(fetched),
+        position: String(position),
+      },
+      'the records before the fetched offset are gone; the task reads on from there',
+    );
+    this.fetchedAhead.delete(key);
+    return false;
   }
 
   /**
@@ -510,7 +562,12 @@ export class ProcessorRunner implements GroupRunner {
     if (this.stopped || !this.assignment.includes(partition)) return;
     const now = Date.now();
     let previous = this.failing.get(partition);
-    if (previous?.timer) return; // an attempt is on its way: one per partition
+    if (previous?.timer) {
+      // An attempt is on its way (one per partition): it does what the latest failure needs
+      // (a task closed meanwhile is opened again, not merely read from).
+      previous.attempt = attempt;
+      return;
+    }
     if (previous && now - previous.failedAt > STREAK_GAP_MS) previous = undefined;
     const waitingFor =
       err instanceof TaskWaitingError ? err.waitingFor : (transientCause(err) ?? 'its task to start again');
@@ -519,6 +576,7 @@ export class ProcessorRunner implements GroupRunner {
     const say = previous === undefined || now - previous.loggedAt >= 30_000;
     const error = err instanceof Error ? err.message : String(err);
     const streak: FailureStreak = {
+      attempt,
       restarted: false,
       partition,
       topic: topic ?? previous?.topic,
@@ -550,7 +608,7 @@ export class ProcessorRunner implements GroupRunner {
     streak.timer = setTimeout(
       () => {
         streak.timer = undefined;
-        if (!this.stopped && this.assignment.includes(partition)) attempt();
+        if (!this.stopped && this.assignment.includes(partition)) streak.attempt();
       },
       retryBackoffMs(spent ? Infinity : attempts - 1),
     );
@@ -596,12 +654,14 @@ export class ProcessorRunner implements GroupRunner {
     }
   }
 
-  /** Moves a running task past records never delivered (markers, aborted), after `lastOffset`. */
-  private skipTo(topic: string, partition: number, lastOffset: string): void {
+  /** Moves a running task past records never delivered (markers, aborted), to after `lastOffset`. */
+  private skipTo(topic: string, partition: number, firstOffset: string | null, lastOffset: string): void {
     const entry = this.tasks.get(partition);
     const next = BigInt(lastOffset) + 1n;
     if (this.stopped || !entry?.task || entry.task.taskState !== TaskState.Running) return;
-    if (!entry.task.positions.has(topic)) return;
+    const position = entry.task.positions.get(topic);
+    // Only a batch that begins at the task's position shows nothing lies unread before its end.
+    if (position === undefined || firstOffset === null || BigInt(firstOffset) > position) return;
     if (!entry.task.skipTo(topic, next)) {
       void entry.task.enqueue(() => this.commitPlainly(topic, partition, next));
     }
