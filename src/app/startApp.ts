@@ -11,6 +11,7 @@ import { IdempotentSender } from '../kafka/idempotentSender.js';
 import { deciders } from '../domain/domainCatalog.js';
 import type { Processor } from '../processor/processor.js';
 import { ApplicationGroup } from '../processor/applicationGroup.js';
+import { partitionForKey } from '../processor/partitioner.js';
 import { type StreamsHandle, startStreams, waitUntil } from '../processor/startStreams.js';
 import type { ProcessingGuarantee } from '../processor/streamTask.js';
 import { Serde } from '../serde/serde.js';
@@ -408,7 +409,16 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
         producer = undefined;
       },
       async run(running: StreamsHandle) {
-        context.running = { commands: new BatchingSender(producer!), waiter: waiter!, streams: running };
+        const partitions = new Map(topology.topics.map((t) => [t.name, t.partitions]));
+        const partitionOf = (topic: string, key: string) => {
+          const count = partitions.get(topic);
+          return count === undefined ? undefined : partitionForKey(key, count);
+        };
+        context.running = {
+          commands: new BatchingSender(producer!, { partitionOf }),
+          waiter: waiter!,
+          streams: running,
+        };
       },
       async close() {
         // Drain: not ready any more, still serving; then stop listening, answering what is in

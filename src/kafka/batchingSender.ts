@@ -8,6 +8,11 @@ export interface BatchingSenderOptions {
   readonly maxBytes?: number;
   /** Records waiting for a request, at most; more are refused at once. Default 10,000. */
   readonly maxQueued?: number;
+  /**
+   * The partition of a keyed record (Kafka's default partitioner): records then name their
+   * partition, so that a partition left unanswered is seen (IdempotentSender).
+   */
+  readonly partitionOf?: (topic: string, key: string) => number | undefined;
 }
 
 /** The queue is full: Kafka does not take records as fast as they come. */
@@ -42,6 +47,7 @@ export class BatchingSender {
   private readonly maxRecords: number;
   private readonly maxBytes: number;
   private readonly maxQueued: number;
+  private readonly partitionOf: BatchingSenderOptions['partitionOf'];
 
   constructor(
     private readonly target: { sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> },
@@ -50,10 +56,15 @@ export class BatchingSender {
     this.maxRecords = options.maxRecords ?? 1000;
     this.maxBytes = options.maxBytes ?? 512 * 1024;
     this.maxQueued = options.maxQueued ?? 10_000;
+    this.partitionOf = options.partitionOf;
   }
 
   /** Resolves once the record is written (acks=all), or rejects with the request's error. */
   send(topic: string, message: Message): Promise<void> {
+    if (message.partition === undefined && typeof message.key === 'string' && this.partitionOf) {
+      const partition = this.partitionOf(topic, message.key);
+      if (partition !== undefined) message = { ...message, partition };
+    }
     if (this.queue.length >= this.maxQueued) {
       return Promise.reject(new SendQueueFullError(`${this.queue.length} records wait to be sent`));
     }

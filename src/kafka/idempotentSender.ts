@@ -1,7 +1,37 @@
 import type { Producer, ProducerBatch, RecordMetadata } from 'kafkajs';
 
 /**
+ * A produce that KafkaJS reported done, though some partitions got no answer: their records were
+ * not written. KafkaJS 2.2.4 retries a produce only to the brokers that did not answer; a
+ * partition whose leader moved (a broker lost) to a broker that had answered for other partitions
+ * is never sent again, and the send resolves all the same.
+ */
+export class UnansweredProduceError extends Error {
+  override readonly name = 'UnansweredProduceError';
+  readonly retriable = true;
+
+  constructor(readonly partitions: readonly string[]) {
+    super(`no produce answer for ${partitions.join(', ')}: those records were not written`);
+  }
+}
+
+/** The topic partitions named by the batch's records (those with a partition set) that got no answer. */
+export function unansweredPartitions(batch: ProducerBatch, written: readonly RecordMetadata[]): string[] {
+  const answered = new Set(written.map((m) => `${m.topicName}:${m.partition}`));
+  const missing = new Set<string>();
+  for (const { topic, messages } of batch.topicMessages ?? []) {
+    for (const { partition } of messages) {
+      if (partition !== undefined && !answered.has(`${topic}:${partition}`))
+        missing.add(`${topic}:${partition}`);
+    }
+  }
+  return [...missing];
+}
+
+/**
  * Sends records through an idempotent producer that is replaced by a new one after a failed send.
+ * Records should name their partition: a send that leaves one of them unanswered fails
+ * (UnansweredProduceError) instead of reporting records written that were not.
  *
  * KafkaJS 2.2.4 advances an idempotent producer's sequence numbers only when a send succeeds, and
  * unlike Kafka's own producer (KIP-360) it neither bumps its epoch nor resets its sequences after
@@ -24,7 +54,10 @@ export class IdempotentSender {
     const current = this.current();
     const producer = await current;
     try {
-      return await producer.sendBatch(batch);
+      const written = await producer.sendBatch(batch);
+      const unanswered = unansweredPartitions(batch, written);
+      if (unanswered.length > 0) throw new UnansweredProduceError(unanswered);
+      return written;
     } catch (err) {
       if (this.producer === current) {
         this.producer = undefined;

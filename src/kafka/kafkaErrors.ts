@@ -57,8 +57,10 @@ const UNREACHABLE = new Set([
   'KafkaJSNoBrokerAvailableError',
   'KafkaJSLockTimeout',
   'KafkaJSMetadataNotLoaded',
-  // kes's own: HTTP commands come faster than Kafka takes them (batchingSender.ts).
+  // kes's own: HTTP commands come faster than Kafka takes them (batchingSender.ts); a produce that
+  // left partitions unanswered (idempotentSender.ts).
   'SendQueueFullError',
+  'UnansweredProduceError',
 ]);
 
 /**
