@@ -33,7 +33,10 @@ export async function runApp(
   const bound = () =>
     setTimeout(
       () => {
-        logger.error(`the stop did not finish within ${STOP_TIMEOUT_MS} ms; exiting`);
+        logger.error(
+          { left: process.getActiveResourcesInfo() },
+          `the stop did not finish within ${STOP_TIMEOUT_MS} ms; exiting`,
+        );
         process.exit(1);
       },
       STOP_TIMEOUT_MS + (options.drainMs ?? 0),
@@ -51,7 +54,8 @@ export async function runApp(
     if (!aborted.signal.aborted) throw err;
     logger.info('stopped while starting');
     await options.afterClose?.();
-    return;
+    // An attempt cut short (a connection KafkaJS still retries) must not hold the process.
+    process.exit(process.exitCode ?? 0);
   }
   const onReady =
     options.onReady ?? ((ready) => logger.info({ url: ready.url }, 'ready: every task restored'));
@@ -67,5 +71,10 @@ export async function runApp(
   } else logger.info({ signal: outcome }, 'shutting down');
   await app.close();
   await options.afterClose?.();
-  if (outcome instanceof Error) process.exit(1);
+  // Everything is closed: transactions finished, groups left, stores closed. A Kafka client may
+  // still be retrying a connection it was asked to drop (KafkaJS lets such retries run out), which
+  // would hold the process for minutes after a broker was lost: it exits now.
+  const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap');
+  if (left.length > 0) logger.debug({ left }, 'resources left after the stop');
+  process.exit(process.exitCode ?? 0);
 }

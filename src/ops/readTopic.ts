@@ -8,13 +8,14 @@ export interface RawRecord {
 }
 
 /**
- * Every record of a topic up to its end as it is now (read_committed: the last stable offset),
- * raw, in partition and offset order.
+ * Every record of a topic up to its end as it is now (read_committed: the last stable offset;
+ * or read_uncommitted, records of open and aborted transactions too), raw, in partition and
+ * offset order.
  */
 export async function readTopic(
   kafka: Kafka,
   topic: string,
-  { timeoutMs = 30_000 } = {},
+  { timeoutMs = 30_000, readUncommitted = false } = {},
 ): Promise<RawRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
@@ -23,7 +24,7 @@ export async function readTopic(
   const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
   const records: RawRecord[] = [];
   if (pending.size === 0) return records;
-  const consumer = kafka.consumer({ groupId: `read-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  const consumer = kafka.consumer({ groupId: `read-${randomUUID()}`, maxWaitTimeInMs: 50, readUncommitted });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   try {
