@@ -12,7 +12,12 @@ import { deciders } from '../domain/domainCatalog.js';
 import type { Processor } from '../processor/processor.js';
 import { ApplicationGroup } from '../processor/applicationGroup.js';
 import { partitionForKey } from '../processor/partitioner.js';
-import { type StreamsHandle, startStreams, waitUntil } from '../processor/startStreams.js';
+import {
+  type StreamsHandle,
+  type StreamsOptions,
+  startStreams,
+  waitUntil,
+} from '../processor/startStreams.js';
 import type { ProcessingGuarantee } from '../processor/streamTask.js';
 import { Serde } from '../serde/serde.js';
 import { applyTopology } from '../topology/applyTopology.js';
@@ -231,14 +236,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
               logger.fatal({ err }, 'a task waited too long; the instance stops');
               void handle?.close().catch(() => undefined);
             },
-            onProcessed: (e: {
-              processor: string;
-              partition: number;
-              records: number;
-              failed: number;
-              wrote: boolean;
-              durationMs: number;
-            }) => {
+            onProcessed: (e: Parameters<NonNullable<StreamsOptions['onProcessed']>>[0]) => {
               metrics.onProcessed(e);
               options.onProcessed?.(e);
             },

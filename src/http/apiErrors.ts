@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/codedError.js';
+
 /**
  * Every error the HTTP API answers with: a stable code, its HTTP status, and what it means. The
  * body of an error is `{ "code": ..., "message": ..., ...details }`. docs/api-errors.md is
@@ -94,16 +96,8 @@ export const API_ERRORS = {
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
 /** An error answered to the client: its code decides the status. */
-export class ApiError extends Error {
+export class ApiError extends CodedError<ApiErrorCode> {
   override readonly name = 'ApiError';
-
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-  }
 
   get status(): number {
     return API_ERRORS[this.code].status;
