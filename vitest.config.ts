@@ -10,13 +10,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.unit.spec.ts', 'test/**/*.unit.spec.ts'] },
+        test: { name: 'unit', include: ['src/**/*.unit.spec.ts', 'examples/**/*.unit.spec.ts', 'test/**/*.unit.spec.ts'] },
       },
       {
         extends: true,
         test: {
           name: 'int',
-          include: ['src/**/*.int.spec.ts', 'test/**/*.int.spec.ts'],
+          include: ['src/**/*.int.spec.ts', 'examples/**/*.int.spec.ts', 'test/**/*.int.spec.ts'],
           testTimeout: 120_000,
         },
       },

@@ -6,8 +6,8 @@ import { startTestStack, type TestStack } from '../../test/support/embeddedStack
 import { readTopic } from '../../test/support/readTopic.js';
 import { tempDir } from '../../test/support/tempDir.js';
 import { isSnapshotKey, type AggregateSnapshot } from '../commands/aggregateSnapshot.js';
-import type { OrderState } from '../domain/orders/orderState.js';
-import type { StockState } from '../domain/stock/stockState.js';
+import type { OrderState } from '../../examples/shop/orders/orderState.js';
+import type { StockState } from '../../examples/shop/stock/stockState.js';
 import { type AppHandle, startApp } from './startApp.js';
 
 /**

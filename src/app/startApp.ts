@@ -8,7 +8,7 @@ import { CommandSender } from '../commands/commandSender.js';
 import { kafkaLogCreator } from '../config/kafkaLogger.js';
 import { BatchingSender } from '../kafka/batchingSender.js';
 import { IdempotentSender } from '../kafka/idempotentSender.js';
-import { deciders } from '../domain/domainCatalog.js';
+import { deciders } from '../../examples/domainCatalog.js';
 import type { Processor } from '../processor/processor.js';
 import { ApplicationGroup } from '../processor/applicationGroup.js';
 import { partitionForKey } from '../processor/partitioner.js';

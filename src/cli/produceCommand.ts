@@ -3,7 +3,7 @@ import * as readline from 'node:readline';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
 import { type CommandInput, CommandSender } from '../commands/commandSender.js';
-import { deciders } from '../domain/domainCatalog.js';
+import { deciders } from '../../examples/domainCatalog.js';
 import { Serde } from '../serde/serde.js';
 import { cliKafka, defaultBrokers, defaultRegistry, integer, registryAuthFromEnv } from './options.js';
 

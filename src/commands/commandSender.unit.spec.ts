@@ -1,7 +1,7 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { describe, expect, it } from 'vitest';
-import { deciders } from '../domain/domainCatalog.js';
-import { fulfilmentCommandId } from '../domain/fulfilment/fulfilmentCommands.js';
+import { deciders } from '../../examples/domainCatalog.js';
+import { fulfilmentCommandId } from '../../examples/shop/fulfilment/fulfilmentCommands.js';
 import { Serde } from '../serde/serde.js';
 import { CommandInputError, CommandSender } from './commandSender.js';
 import { AGGREGATE_ID_MAX_BYTES, commandIdProblem } from './idRules.js';

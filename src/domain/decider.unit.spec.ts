@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { accept, reject, replay } from './decider.js';
-import { orderDecider } from './orders/orderDecider.js';
-import type { OrderEvent } from './orders/orderEvents.js';
-import { stockDecider } from './stock/stockDecider.js';
-import type { StockEvent } from './stock/stockEvents.js';
+import { orderDecider } from '../../examples/shop/orders/orderDecider.js';
+import type { OrderEvent } from '../../examples/shop/orders/orderEvents.js';
+import { stockDecider } from '../../examples/shop/stock/stockDecider.js';
+import type { StockEvent } from '../../examples/shop/stock/stockEvents.js';
 
 const stockEvents: StockEvent[] = [
   { type: 'ProductAdded', data: { productId: 'P-1', name: 'Kettle', initialStock: 5 } },

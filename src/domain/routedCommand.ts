@@ -1,9 +1,9 @@
-import type { AccountCommand } from './accounts/accountCommands.js';
+import type { AccountCommand } from '../../examples/ledger/accounts/accountCommands.js';
 import type { DomainName } from './domainRecord.js';
-import type { InvoiceCommand } from './invoices/invoiceCommands.js';
-import type { OrderCommand } from './orders/orderCommands.js';
-import type { StockCommand } from './stock/stockCommands.js';
-import type { TransferCommand } from './transfers/transferCommands.js';
+import type { InvoiceCommand } from '../../examples/shop/invoices/invoiceCommands.js';
+import type { OrderCommand } from '../../examples/shop/orders/orderCommands.js';
+import type { StockCommand } from '../../examples/shop/stock/stockCommands.js';
+import type { TransferCommand } from '../../examples/ledger/transfers/transferCommands.js';
 
 interface Routed<Domain extends DomainName, Command> {
   /** Where the command goes: `<domain>.commands`. */

@@ -1,5 +1,5 @@
 import type { AggregateSnapshot } from '../commands/aggregateSnapshot.js';
-import { deciders } from '../domain/domainCatalog.js';
+import { deciders } from '../../examples/domainCatalog.js';
 import { DOMAIN_NAMES, type DomainName } from '../domain/domainRecord.js';
 import { QueryError } from './queryError.js';
 import { partitionForKey } from '../processor/partitioner.js';

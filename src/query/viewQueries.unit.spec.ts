@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudEventHeaders } from '../commands/cloudEvents.js';
-import type { AccountEvent } from '../domain/accounts/accountEvents.js';
+import type { AccountEvent } from '../../examples/ledger/accounts/accountEvents.js';
 import {
   accountStatementsView,
   type StatementRow,
   statementKey,
-} from '../domain/views/accountStatementsView.js';
+} from '../../examples/ledger/views/accountStatementsView.js';
 import type { KesRecord } from '../processor/kesRecord.js';
 import type { Processor } from '../processor/processor.js';
 import type { ProcessorRunner } from '../processor/processorRunner.js';

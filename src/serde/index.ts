@@ -16,5 +16,5 @@ export {
 } from './schemaCatalog.js';
 export { loadSchemaCatalog, readSchemaFiles, DEFAULT_SCHEMAS_DIR } from './loadSchemaCatalog.js';
 export { Upcasters, type Upcaster, type UpcasterEntry, type RecordValue } from './upcasters.js';
-export { domainUpcasters, orderPlacedV1 } from './domainUpcasters.js';
+export { domainUpcasters, orderPlacedV1 } from '../../examples/shop/orders/orderUpcasters.js';
 export { encodeWire, decodeWire, WireFormatError, MAGIC_BYTE } from './wireFormat.js';

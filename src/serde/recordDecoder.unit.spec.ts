@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalSchema } from '../registry/canonicalSchema.js';
-import { domainUpcasters } from './domainUpcasters.js';
+import { domainUpcasters } from '../../examples/shop/orders/orderUpcasters.js';
 import { loadSchemaCatalog } from './loadSchemaCatalog.js';
 import { parse, RecordDecoder, UnknownRecordTypeError } from './recordDecoder.js';
 import { Upcasters } from './upcasters.js';

@@ -1,6 +1,6 @@
 import { COMPATIBILITY, type SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avsc from 'avsc';
-import { domainUpcasters } from './domainUpcasters.js';
+import { domainUpcasters } from '../../examples/shop/orders/orderUpcasters.js';
 import { loadSchemaCatalog } from './loadSchemaCatalog.js';
 import { type DecodedRecord, RecordDecoder } from './recordDecoder.js';
 import { type SchemaCatalog, subjectName } from './schemaCatalog.js';

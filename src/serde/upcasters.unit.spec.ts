@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderPlacedV1 } from './domainUpcasters.js';
+import { orderPlacedV1 } from '../../examples/shop/orders/orderUpcasters.js';
 import { Upcasters } from './upcasters.js';
 
 describe('Upcasters', () => {

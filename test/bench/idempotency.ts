@@ -20,7 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { CommandSender } from '../../src/commands/commandSender.js';
-import { deciders } from '../../src/domain/domainCatalog.js';
+import { deciders } from '../../examples/domainCatalog.js';
 import { Serde } from '../../src/serde/serde.js';
 import { applyTopology } from '../../src/topology/applyTopology.js';
 import { topology } from '../../topology/index.js';

@@ -18,7 +18,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { CloudEventHeaders } from '../../src/commands/cloudEvents.js';
 import { type CommandInput, CommandSender } from '../../src/commands/commandSender.js';
-import { deciders } from '../../src/domain/domainCatalog.js';
+import { deciders } from '../../examples/domainCatalog.js';
 import type { ProcessingGuarantee } from '../../src/processor/streamTask.js';
 import { startRegistry } from '../../src/registry/index.js';
 import { Serde } from '../../src/serde/serde.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SeededRandom } from '../../src/domain/testing/seededRandom.js';
+import { SeededRandom } from '../../src/testing/seededRandom.js';
 
 export interface Reply<T> {
   readonly status: number;

@@ -1,9 +1,9 @@
-import { type OrderRow, ordersView } from '../../src/domain/views/ordersView.js';
+import { type OrderRow, ordersView } from '../../examples/shop/views/ordersView.js';
 import {
   type OrderWithInvoiceRow,
   ordersWithInvoicesView,
-} from '../../src/domain/views/ordersWithInvoicesView.js';
-import { type ProductRow, productsView } from '../../src/domain/views/productsView.js';
+} from '../../examples/shop/views/ordersWithInvoicesView.js';
+import { type ProductRow, productsView } from '../../examples/shop/views/productsView.js';
 import type { KesClient } from './kesClient.js';
 import { pool } from './pool.js';
 import { replayView } from './replayView.js';
