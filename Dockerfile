@@ -16,6 +16,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY examples ./examples
 COPY topology ./topology
 RUN npm run build
 
@@ -29,9 +30,11 @@ FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     KES_HTTP_HOST=0.0.0.0 \
     KES_HTTP_PORT=3000 \
-    KES_DATA_DIR=/data
+    KES_DATA_DIR=/data \
+    KES_APP=dist/topology/application.js
 WORKDIR /app
 # package.json makes dist/ ES modules ("type": "module"); schemas/ is found upwards from dist/.
+# KES_APP: the example application (the shop and the ledger) that the image runs.
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -5,8 +5,8 @@ import tseslint from 'typescript-eslint';
 /**
  * The layers of the runtime (src/<folder>) and what each may import: lower layers never import
  * higher ones, query and views code never imports http (its errors are its own types, mapped to
- * API errors in src/http), and only the entry points (app, cli) import the example application
- * (topology/). A folder not listed here is refused until it is given its place.
+ * API errors in src/http), and no file of the runtime imports an example. A folder not listed
+ * here is refused until it is given its place.
  */
 const LAYERS = {
   errors: [],
@@ -19,7 +19,7 @@ const LAYERS = {
   serde: ['errors', 'config', 'registry'],
   tracing: ['processor'],
   processor: ['errors', 'kafka', 'serde', 'state', 'topology', 'tracing'],
-  domain: ['state', 'views'],
+  domain: [],
   commands: ['errors', 'domain', 'kafka', 'processor', 'serde', 'state'],
   policies: ['commands', 'domain', 'processor', 'serde'],
   views: ['errors', 'commands', 'domain', 'kafka', 'processor', 'serde', 'state', 'topology'],
@@ -45,12 +45,12 @@ const LAYERS = {
     'domain',
     'http',
     'kafka',
+    'policies',
     'processor',
     'query',
     'serde',
     'topology',
     'views',
-    'examples',
   ],
   cli: [
     'errors',
@@ -66,8 +66,26 @@ const LAYERS = {
     'topology',
     'tracing',
     'views',
-    'examples',
   ],
+  // kes/testing: the test kit of applications.
+  testing: ['domain'],
+};
+
+/** The package's entry points: `kes` (src/index.ts) may export from every layer. */
+const ENTRY = { type: 'entry', pattern: 'src', partialMatch: false };
+
+const elements = [
+  ...Object.keys(LAYERS).map((layer) => ({ type: layer, pattern: `src/${layer}/**`, partialMatch: false })),
+  { type: 'examples', pattern: 'examples/**', partialMatch: false },
+  { type: 'examples', pattern: 'topology/**', partialMatch: false },
+  // Last: what no layer claims, the files at the root of src/ (index.ts).
+  ENTRY,
+];
+
+const settings = {
+  // Imports name the compiled .js files: resolved to their .ts sources as TypeScript does.
+  'import/resolver': { typescript: { project: 'tsconfig.json' } },
+  'boundaries/elements': elements,
 };
 
 export default tseslint.config(
@@ -90,29 +108,50 @@ export default tseslint.config(
   {
     // The runtime's own code (its tests may reach for test support and the examples).
     files: ['src/**/*.ts'],
-    ignores: ['src/**/*.spec.ts', 'src/**/testing/**'],
+    ignores: ['src/**/*.spec.ts', 'src/*/**/testing/**'],
     plugins: { boundaries },
-    settings: {
-      // Imports name the compiled .js files: resolved to their .ts sources as TypeScript does.
-      'import/resolver': { typescript: { project: 'tsconfig.json' } },
-      'boundaries/elements': [
-        ...Object.keys(LAYERS).map((layer) => ({
-          type: layer,
-          pattern: `src/${layer}/**`,
-          partialMatch: false,
-        })),
-        { type: 'examples', pattern: 'topology/**', partialMatch: false },
-      ],
-    },
+    settings,
     rules: {
       'boundaries/dependencies': [
         'error',
         {
           default: 'disallow',
-          policies: Object.entries(LAYERS).map(([layer, allowed]) => ({
-            from: { element: { type: layer } },
-            allow: { to: { element: { types: { anyOf: [layer, ...allowed] } } } },
-          })),
+          policies: [
+            {
+              from: { element: { type: 'entry' } },
+              allow: { to: { element: { types: { anyOf: Object.keys(LAYERS) } } } },
+            },
+            ...Object.entries(LAYERS).map(([layer, allowed]) => ({
+              from: { element: { type: layer } },
+              allow: { to: { element: { types: { anyOf: [layer, ...allowed] } } } },
+            })),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The examples are applications written against the public API only: `kes` (src/index.ts) and
+    // `kes/testing` (src/testing/index.ts), as an application that installs kes from npm.
+    files: ['examples/**/*.ts', 'topology/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    plugins: { boundaries },
+    settings,
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: [
+            {
+              from: { element: { type: 'examples' } },
+              allow: { to: { element: { types: { anyOf: ['examples', 'entry'] } } } },
+            },
+            {
+              from: { element: { type: 'examples' } },
+              allow: { to: { element: { type: 'testing' }, file: { path: 'src/testing/index.ts' } } },
+            },
+          ],
         },
       ],
     },

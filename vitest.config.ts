@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Tiers by suffix: *.unit.spec.ts (pure, no I/O), *.int.spec.ts (real clients over TCP against the
@@ -7,10 +8,15 @@ export default defineConfig({
     // Every test file's worker gets kes's KafkaJS fixes before the test file loads KafkaJS, as the
     // CLI does (src/kafka/kafkaJsFixes.ts); the projects inherit it (extends: true).
     setupFiles: ['src/kafka/kafkaJsFixes.ts'],
+    // The `kes` processes the tests start run the example application (the shop and the ledger).
+    env: { KES_APP: path.resolve(import.meta.dirname, 'topology/application.ts') },
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.unit.spec.ts', 'examples/**/*.unit.spec.ts', 'test/**/*.unit.spec.ts'] },
+        test: {
+          name: 'unit',
+          include: ['src/**/*.unit.spec.ts', 'examples/**/*.unit.spec.ts', 'test/**/*.unit.spec.ts'],
+        },
       },
       {
         extends: true,

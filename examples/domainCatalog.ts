@@ -1,11 +1,11 @@
 import { accountDecider } from './ledger/accounts/accountDecider.js';
 import { ACCOUNT_REJECTIONS } from './ledger/accounts/accountRejections.js';
-import type { DomainName } from '../src/domain/domainRecord.js';
+import type { DomainName } from '../src/index.js';
 import { invoiceDecider } from './shop/invoices/invoiceDecider.js';
 import { INVOICE_REJECTIONS } from './shop/invoices/invoiceRejections.js';
 import { orderDecider } from './shop/orders/orderDecider.js';
 import { ORDER_REJECTIONS } from './shop/orders/orderRejections.js';
-import type { RejectionCatalog } from '../src/domain/rejectionCatalog.js';
+import type { RejectionCatalog } from '../src/index.js';
 import { stockDecider } from './shop/stock/stockDecider.js';
 import { STOCK_REJECTIONS } from './shop/stock/stockRejections.js';
 import { transferDecider } from './ledger/transfers/transferDecider.js';

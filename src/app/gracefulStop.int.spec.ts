@@ -4,6 +4,7 @@ import { readTopic } from '../ops/readTopic.js';
 import { startTestStack, type TestStack } from '../../test/support/embeddedStack.js';
 import { tempDir } from '../../test/support/tempDir.js';
 import { startApp } from './startApp.js';
+import { application } from '../../topology/application.js';
 
 /**
  * A graceful stop (what SIGTERM does): readiness turns 503 for the drain period while requests
@@ -26,6 +27,7 @@ afterAll(async () => {
 describe('a graceful stop', () => {
   it('answers every command in flight before the processors stop', async () => {
     const app = await startApp({
+      application,
       brokers: [stack.broker.broker.bootstrap],
       registryUrl: stack.registry.url,
       dataDir: data.path,

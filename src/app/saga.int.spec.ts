@@ -9,6 +9,7 @@ import { isSnapshotKey, type AggregateSnapshot } from '../commands/aggregateSnap
 import type { OrderState } from '../../examples/shop/orders/orderState.js';
 import type { StockState } from '../../examples/shop/stock/stockState.js';
 import { type AppHandle, startApp } from './startApp.js';
+import { application } from '../../topology/application.js';
 
 /**
  * The fulfilment saga at scale: 60 orders compete for scarce stock of 8 products. Orders that
@@ -28,6 +29,7 @@ const dir = tempDir('kes-saga-');
 beforeAll(async () => {
   stack = await startTestStack();
   app = await startApp({
+    application,
     brokers: [stack.broker.broker.bootstrap],
     registryUrl: stack.registry.url,
     dataDir: dir.path,

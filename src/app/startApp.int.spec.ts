@@ -10,6 +10,7 @@ import { tempDir } from '../../test/support/tempDir.js';
 import { CloudEventHeaders } from '../commands/cloudEvents.js';
 import type { CommandInput } from '../commands/commandSender.js';
 import { type AppHandle, startApp } from './startApp.js';
+import { application } from '../../topology/application.js';
 
 /**
  * The write side in one process on the embedded stack: command handlers, the fulfilment saga and
@@ -24,11 +25,12 @@ const logger = pino({ level: process.env.KES_TEST_LOG_LEVEL ?? 'silent' });
 
 async function start(): Promise<AppHandle> {
   const started = await startApp({
+    application,
     brokers: [stack.broker.broker.bootstrap],
     registryUrl: stack.registry.url,
     dataDir: dataDir.path,
     instanceId: 'app-test',
-    invoiceBaseUrl: 'https://invoices.test/',
+    env: { KES_INVOICE_BASE_URL: 'https://invoices.test/' },
     logger,
   });
   await started.streams.whenReady();

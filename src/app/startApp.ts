@@ -8,7 +8,6 @@ import { CommandSender } from '../commands/commandSender.js';
 import { kafkaLogCreator } from '../config/kafkaLogger.js';
 import { BatchingSender } from '../kafka/batchingSender.js';
 import { IdempotentSender } from '../kafka/idempotentSender.js';
-import { deciders } from '../../examples/domainCatalog.js';
 import type { Processor } from '../processor/processor.js';
 import { ApplicationGroup } from '../processor/applicationGroup.js';
 import { partitionForKey } from '../processor/partitioner.js';
@@ -34,7 +33,6 @@ import { ApiError } from '../http/apiErrors.js';
 import { EVENT_HISTORY } from '../views/readSide.js';
 import { ViewControl } from '../views/viewControl.js';
 import { ViewRuntime, type ViewRuntimeOptions } from '../views/viewRuntime.js';
-import { application as referenceApplication } from '../../topology/application.js';
 import type { IdempotencyWindow, KesApplication } from './kesApplication.js';
 import { StartupWait } from './startupWait.js';
 
@@ -50,12 +48,12 @@ export interface AppOptions {
   /** This instance's HTTP URL, advertised to the group for interactive queries. */
   readonly endpoint?: string | null;
   readonly guarantee?: ProcessingGuarantee;
-  /** Where invoices are published (their URLs). */
-  readonly invoiceBaseUrl?: string;
+  /** The application's settings (ApplicationContext.env); default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** How long, and how many, command results are remembered (default: 24 hours, no count limit). */
   readonly idempotency?: IdempotencyWindow;
-  /** What to run: topology, processors, views, public commands (default: topology/application.ts). */
-  readonly application?: KesApplication;
+  /** What to run: topology, processors, views, public commands (ApplicationBuilder builds one). */
+  readonly application: KesApplication;
   /** The application's topology with other settings (e.g. fewer partitions in tests). */
   readonly topology?: TopologySpec;
   /** Extra KafkaJS settings (SSL, SASL...). */
@@ -115,8 +113,6 @@ export interface AppHandle {
   close(): Promise<void>;
 }
 
-export const DEFAULT_INVOICE_BASE_URL = 'https://invoices.kes.example/invoices';
-
 /**
  * One kes application instance: serves its HTTP API at once (live, not ready), waits for Kafka
  * and applies the topology (creating missing topics), waits for the schema registry and registers
@@ -127,7 +123,7 @@ export const DEFAULT_INVOICE_BASE_URL = 'https://invoices.kes.example/invoices';
  */
 export async function startApp(options: AppOptions): Promise<AppHandle> {
   const { logger } = options;
-  const application = options.application ?? referenceApplication;
+  const { application } = options;
   const topology = options.topology ?? application.topology;
   const views = application.views;
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
@@ -144,20 +140,21 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     retry: { retries: 10 },
     ...options.kafka,
   });
-  const serde = new Serde({
-    registry: new SchemaRegistry({
+  const serde = Serde.forApplication(
+    application,
+    new SchemaRegistry({
       host: options.registryUrl,
       clientId: `kes-${instanceId}`,
       auth: options.registryAuth,
     }),
-  });
-  const sender = new CommandSender(serde, Object.values(deciders));
+  );
+  const sender = new CommandSender(serde, application.deciders);
   const processors = new Map<string, Processor>(
     application
       .processors({
         serde,
         sender,
-        invoiceBaseUrl: options.invoiceBaseUrl ?? DEFAULT_INVOICE_BASE_URL,
+        env: options.env ?? process.env,
         idempotency: options.idempotency ?? {},
       })
       .filter((p) => !options.processors || options.processors.includes(p.name))
@@ -351,6 +348,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
     const context: ApiContext = {
       sender,
       publicCommands: application.publicCommands,
+      access: application.access,
       stores,
       queries: new ViewQueries({
         stores,
@@ -362,6 +360,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
         history: EVENT_HISTORY,
         topology,
         serde,
+        deciders: application.deciders,
       }),
       rebuild: async (name) => {
         if (!started.views) throw new ApiError('NOT_READY', 'kes is starting');

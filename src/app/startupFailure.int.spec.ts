@@ -5,6 +5,7 @@ import { startTestStack, type TestStack } from '../../test/support/embeddedStack
 import { tempDir } from '../../test/support/tempDir.js';
 import { topology } from '../../topology/index.js';
 import { startApp } from './startApp.js';
+import { application } from '../../topology/application.js';
 
 /**
  * A start-up that fails for good, or is aborted while it waits, leaves nothing behind: the HTTP
@@ -56,7 +57,12 @@ describe('a start-up', () => {
     // Fewer partitions than the cluster's topics have: the plan is refused, which no wait mends.
     const refused = { ...topology, topics: topology.topics.map((t) => ({ ...t, partitions: 1 })) };
     await expect(
-      startApp({ ...options(port), registryUrl: stack.registry.url, topology: refused }),
+      startApp({
+        application,
+        ...options(port),
+        registryUrl: stack.registry.url,
+        topology: refused,
+      }),
     ).rejects.toThrow(/does not match the topology/);
     await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
     expect(await settled(() => stack.broker.broker.connectionCount() <= before)).toBe(true);
@@ -67,6 +73,7 @@ describe('a start-up', () => {
     const port = await freePort();
     const abort = new AbortController();
     const starting = startApp({
+      application,
       ...options(port),
       registryUrl: `http://127.0.0.1:${await freePort()}`,
       signal: abort.signal,

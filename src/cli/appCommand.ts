@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { KesApplication } from '../app/kesApplication.js';
 import { startTracingFromEnv } from '../tracing/tracing.js';
 import { defaultLogger } from '../broker/brokerOptions.js';
 import { startApp } from '../app/startApp.js';
@@ -20,7 +21,7 @@ import {
  * under `--data`, and the HTTP API. Start several (each with its own data directory and port) to
  * share the partitions; any of them answers any key.
  */
-export function appCommand(program: Command): void {
+export function appCommand(program: Command, app: () => KesApplication): void {
   program
     .command('app')
     .description(
@@ -59,11 +60,6 @@ export function appCommand(program: Command): void {
       'how long a task waits in a row for a registry or broker out of reach before the instance exits (env KES_TASK_TIMEOUT_MS, default 300000)',
       integer,
     )
-    .option(
-      '--invoice-base-url <url>',
-      'where invoices are published (env KES_INVOICE_BASE_URL)',
-      process.env.KES_INVOICE_BASE_URL,
-    )
     .action(
       async (opts: {
         brokers: string;
@@ -73,7 +69,6 @@ export function appCommand(program: Command): void {
         atLeastOnce?: boolean;
         idempotencyRetentionMs?: number;
         idempotencyMaxResults?: number;
-        invoiceBaseUrl?: string;
         taskTimeoutMs?: number;
         http: boolean;
         processors?: string;
@@ -81,6 +76,7 @@ export function appCommand(program: Command): void {
         httpHost?: string;
         advertisedUrl?: string;
       }) => {
+        const application = app();
         const logger = defaultLogger('kes-app');
         // Spans go over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
         const tracing = startTracingFromEnv('kes');
@@ -96,13 +92,13 @@ export function appCommand(program: Command): void {
           logger,
           (controls) =>
             startApp({
+              application,
               brokers: brokerList(opts.brokers),
               registryUrl: opts.registry,
               registryAuth: registryAuthFromEnv(),
               kafka: kafkaConnectionFromEnv(),
               dataDir: opts.data,
               ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
-              ...(opts.invoiceBaseUrl ? { invoiceBaseUrl: opts.invoiceBaseUrl } : {}),
               ...(opts.processors ? { processors: brokerList(opts.processors) } : {}),
               guarantee: opts.atLeastOnce ? 'at_least_once' : 'exactly_once',
               idempotency: idempotencyWindow(opts),

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { listDeadLetters, replayDeadLetters } from '../ops/deadLetters.js';
-import { topology } from '../../topology/index.js';
+import type { KesApplication } from '../app/kesApplication.js';
 import { cliKafka, defaultBrokers } from './options.js';
 
 /** `kes dlq list <processor>` and `kes dlq replay <processor>`: the records a processor could not process. */
-export function dlqCommand(program: Command): void {
+export function dlqCommand(program: Command, app: () => KesApplication): void {
   const dlq = program.command('dlq').description("a processor's dead-letter topic");
   const processorNamed = (name: string) => {
+    const { topology } = app();
     if (!topology.processors.some((p) => p.name === name)) {
       throw new Error(
         `no processor named ${name} (processors: ${topology.processors.map((p) => p.name).join(', ')})`,
@@ -33,7 +34,7 @@ export function dlqCommand(program: Command): void {
     .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
     .action(async (processor: string, opts: { brokers: string }) => {
       processorNamed(processor);
-      const result = await replayDeadLetters(kafkaFor(opts.brokers), { topology, processor });
+      const result = await replayDeadLetters(kafkaFor(opts.brokers), { topology: app().topology, processor });
       console.log(JSON.stringify({ processor, ...result }));
     });
 }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { consumerLag, topologySubjects } from '../ops/consumerLag.js';
-import { topology } from '../../topology/index.js';
+import type { KesApplication } from '../app/kesApplication.js';
 import { cliKafka, defaultBrokers } from './options.js';
 
 /** `kes lag`: how far each processor is behind, per input partition. */
-export function lagCommand(program: Command): void {
+export function lagCommand(program: Command, app: () => KesApplication): void {
   program
     .command('lag')
     .description('the lag of every processor per input partition (committed offset against the end)')
@@ -16,7 +16,7 @@ export function lagCommand(program: Command): void {
       const admin = kafka.admin();
       await admin.connect();
       try {
-        const lags = (await consumerLag(admin, topologySubjects(topology))).filter(
+        const lags = (await consumerLag(admin, topologySubjects(app().topology))).filter(
           (l) => !opts.processor || l.processor === opts.processor,
         );
         if (opts.json) {

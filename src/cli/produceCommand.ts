@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
+import type { KesApplication } from '../app/kesApplication.js';
 import { type CommandInput, CommandSender } from '../commands/commandSender.js';
-import { deciders } from '../../examples/domainCatalog.js';
 import { Serde } from '../serde/serde.js';
 import { cliKafka, defaultBrokers, defaultRegistry, integer, registryAuthFromEnv } from './options.js';
 
@@ -19,7 +19,7 @@ interface CommandLine {
  * with their schemas and produces them to their domain's commands topic. Prints one JSON line per
  * command: its id, aggregate, topic, partition and offset.
  */
-export function produceCommand(program: Command): void {
+export function produceCommand(program: Command, app: () => KesApplication): void {
   program
     .command('produce [type] [json]')
     .description('produce commands: a type and its JSON fields, or --file with one command per line')
@@ -44,14 +44,12 @@ export function produceCommand(program: Command): void {
           throw new Error('give a command type and its JSON fields, or --file <commands.jsonl>');
         }
         const kafka = cliKafka('kes-produce', opts.brokers);
-        const serde = new Serde({
-          registry: new SchemaRegistry({
-            host: opts.registry,
-            clientId: 'kes-produce',
-            auth: registryAuthFromEnv(),
-          }),
-        });
-        const sender = new CommandSender(serde, Object.values(deciders));
+        const application = app();
+        const serde = Serde.forApplication(
+          application,
+          new SchemaRegistry({ host: opts.registry, clientId: 'kes-produce', auth: registryAuthFromEnv() }),
+        );
+        const sender = new CommandSender(serde, application.deciders);
         const producer = kafka.producer({ idempotent: true });
         await producer.connect();
         try {

@@ -1,27 +1,32 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
+import type { KesApplication } from '../app/kesApplication.js';
 import { checkSchemas, formatCheckReport } from '../serde/checkSchemas.js';
-import { DEFAULT_SCHEMAS_DIR, loadSchemaCatalog } from '../serde/loadSchemaCatalog.js';
+import { loadSchemaCatalog } from '../serde/loadSchemaCatalog.js';
 import { Serde } from '../serde/serde.js';
 import { defaultRegistry, registryAuthFromEnv } from './options.js';
 
 /** `kes schemas register|check`: the project's schemas against a schema registry. */
-export function schemasCommand(program: Command): void {
+export function schemasCommand(program: Command, app: () => KesApplication): void {
   const schemas = program.command('schemas').description("register or check the project's Avro schemas");
   const registryOption = '--registry <url>';
   const registryHelp = 'schema registry URL (default: SCHEMA_REGISTRY_URL, else http://127.0.0.1:8081)';
-  const dirHelp = 'schemas directory';
+  const dirHelp = "a schemas directory (default: the application's)";
+  const catalogOf = (dir: string | undefined) =>
+    dir === undefined
+      ? Serde.forApplication(app(), new SchemaRegistry({ host: 'http://unused' })).catalog
+      : loadSchemaCatalog(dir);
 
   schemas
     .command('register')
     .description('register every schema version under its subjects <topic>-<full name>, BACKWARD_TRANSITIVE')
     .option(registryOption, registryHelp)
-    .option('--dir <dir>', dirHelp, DEFAULT_SCHEMAS_DIR)
-    .action(async (opts: { registry?: string; dir: string }) => {
+    .option('--dir <dir>', dirHelp)
+    .action(async (opts: { registry?: string; dir?: string }) => {
       const url = opts.registry ?? defaultRegistry();
       const serde = new Serde({
         registry: new SchemaRegistry({ host: url, clientId: 'kes-schemas', auth: registryAuthFromEnv() }),
-        catalog: loadSchemaCatalog(opts.dir),
+        catalog: catalogOf(opts.dir),
       });
       const registered = await serde.registerAll();
       for (const r of registered) console.log(`  ${r.subject} v${r.version}: id ${r.id}`);
@@ -32,10 +37,10 @@ export function schemasCommand(program: Command): void {
     .command('check')
     .description('report whether changed schemas are compatible with what the registry holds (exit 1 if not)')
     .option(registryOption, registryHelp)
-    .option('--dir <dir>', dirHelp, DEFAULT_SCHEMAS_DIR)
-    .action(async (opts: { registry?: string; dir: string }) => {
+    .option('--dir <dir>', dirHelp)
+    .action(async (opts: { registry?: string; dir?: string }) => {
       const report = await checkSchemas(
-        loadSchemaCatalog(opts.dir),
+        catalogOf(opts.dir),
         opts.registry ?? defaultRegistry(),
         fetch,
         registryAuthFromEnv(),

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import type { KesApplication } from '../app/kesApplication.js';
 import { startTracingFromEnv } from '../tracing/tracing.js';
 import { startApp } from '../app/startApp.js';
 import { defaultLogger } from '../broker/brokerOptions.js';
@@ -22,13 +23,14 @@ import { runApp } from './runApp.js';
  * with its HTTP API on KES_HTTP_PORT (3000).
  * With KAFKA_BROKERS / SCHEMA_REGISTRY_URL set, it uses those instead of embedding them.
  */
-export function startCommand(program: Command): void {
+export function startCommand(program: Command, app: () => KesApplication): void {
   program
     .command('start')
     .description(
       'run kes: the embedded broker and schema registry (unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set), every processor and the HTTP API',
     )
     .action(async () => {
+      const application = app();
       const logger = defaultLogger('kes');
       // Spans go over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
       const tracing = startTracingFromEnv('kes');
@@ -60,13 +62,13 @@ export function startCommand(program: Command): void {
         logger,
         (controls) =>
           startApp({
+            application,
             brokers,
             registryUrl: registry?.url ?? process.env.SCHEMA_REGISTRY_URL!,
             registryAuth,
             kafka,
             dataDir: path.join(dataDir, 'app'),
             ...(process.env.KES_INSTANCE_ID ? { instanceId: process.env.KES_INSTANCE_ID } : {}),
-            ...(process.env.KES_INVOICE_BASE_URL ? { invoiceBaseUrl: process.env.KES_INVOICE_BASE_URL } : {}),
             http,
             idempotency: idempotencyWindow(),
             ...(taskTimeoutMs !== undefined ? { taskTimeoutMs } : {}),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
+import type { KesApplication } from '../app/kesApplication.js';
 import { Serde } from '../serde/serde.js';
 import { cliKafka, defaultBrokers, defaultRegistry, registryAuthFromEnv } from './options.js';
 import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
@@ -9,7 +10,7 @@ import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
  * `kes tail <topic>`: prints a topic's records as JSON lines — partition, offset, key, headers,
  * and the value decoded with its schema (or as text when it is not Avro in the wire format).
  */
-export function tailCommand(program: Command): void {
+export function tailCommand(program: Command, app: () => KesApplication): void {
   program
     .command('tail <topic>')
     .description('print the records of a topic as JSON lines, decoded')
@@ -30,13 +31,10 @@ export function tailCommand(program: Command): void {
         },
       ) => {
         const kafka = cliKafka('kes-tail', opts.brokers);
-        const serde = new Serde({
-          registry: new SchemaRegistry({
-            host: opts.registry,
-            clientId: 'kes-tail',
-            auth: registryAuthFromEnv(),
-          }),
-        });
+        const serde = Serde.forApplication(
+          app(),
+          new SchemaRegistry({ host: opts.registry, clientId: 'kes-tail', auth: registryAuthFromEnv() }),
+        );
         const admin = kafka.admin();
         await admin.connect();
         const ends = new Map(

@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
-import { topology } from '../../topology/index.js';
+import type { KesApplication } from '../app/kesApplication.js';
 import { applyTopology, describeTopology, formatPlan } from '../topology/index.js';
 import { cliKafka, defaultBrokers, integer } from './options.js';
 
 /** `kes topology describe|apply`: the application's topics and processors. */
-export function topologyCommand(program: Command): void {
+export function topologyCommand(program: Command, app: () => KesApplication): void {
   const command = program.command('topology').description("the application's topics and processors");
   command
     .command('describe')
     .description('print every topic and processor, and a Mermaid diagram of them')
     .option('--mermaid', 'print only the Mermaid diagram')
     .action((opts: { mermaid?: boolean }) => {
-      const text = describeTopology(topology);
+      const text = describeTopology(app().topology);
       console.log(opts.mermaid ? text.slice(text.indexOf('```mermaid')) : text);
     });
   command
@@ -36,7 +36,7 @@ export function topologyCommand(program: Command): void {
         const admin = kafka.admin();
         await admin.connect();
         try {
-          const plan = await applyTopology(admin, topology, opts);
+          const plan = await applyTopology(admin, app().topology, opts);
           console.log(formatPlan(plan, opts.dryRun));
           if (plan.refused.length > 0) process.exitCode = 1;
         } finally {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { application } from '../../topology/application.js';
+import type { KesApplication } from '../app/kesApplication.js';
 import { ViewControl } from '../views/viewControl.js';
 import { requestRebuild } from '../views/viewRuntime.js';
 import { cliKafka, defaultBrokers } from './options.js';
@@ -10,7 +10,7 @@ import { cliKafka, defaultBrokers } from './options.js';
  * topic, which every running instance follows — they build the new generation from offset 0
  * beside the serving one, and switch once it has caught up.
  */
-export function viewsCommand(program: Command): void {
+export function viewsCommand(program: Command, app: () => KesApplication): void {
   const views = program.command('views').description('the views and their rebuilds');
   const withControl = async <T>(brokers: string, work: (control: ViewControl) => Promise<T>): Promise<T> => {
     const kafka = cliKafka('kes-views', brokers);
@@ -27,7 +27,7 @@ export function viewsCommand(program: Command): void {
     .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
     .action(async (opts: { brokers: string }) => {
       await withControl(opts.brokers, async (control) => {
-        for (const name of application.views.keys()) console.log(JSON.stringify(control.state(name)));
+        for (const name of app().views.keys()) console.log(JSON.stringify(control.state(name)));
       });
     });
   views
@@ -35,8 +35,8 @@ export function viewsCommand(program: Command): void {
     .description('build a new generation of the view from offset 0; queries switch once it has caught up')
     .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
     .action(async (view: string, opts: { brokers: string }) => {
-      if (!application.views.has(view)) {
-        throw new Error(`no view named ${view} (views: ${[...application.views.keys()].join(', ')})`);
+      if (!app().views.has(view)) {
+        throw new Error(`no view named ${view} (views: ${[...app().views.keys()].join(', ')})`);
       }
       const state = await withControl(opts.brokers, (control) => requestRebuild(control, view));
       console.log(JSON.stringify(state));

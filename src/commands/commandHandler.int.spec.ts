@@ -9,6 +9,7 @@ import { tempDir } from '../../test/support/tempDir.js';
 import { type AppHandle, startApp } from '../app/startApp.js';
 import { DeadLetterHeaders } from '../processor/streamTask.js';
 import { CloudEventHeaders } from './cloudEvents.js';
+import { application } from '../../topology/application.js';
 
 /**
  * Command records written to `stock.commands` directly, not through CommandSender, that the
@@ -26,6 +27,7 @@ const data = tempDir('kes-handler-');
 beforeAll(async () => {
   stack = await startTestStack();
   app = await startApp({
+    application,
     brokers: [stack.broker.broker.bootstrap],
     registryUrl: stack.registry.url,
     dataDir: data.path,

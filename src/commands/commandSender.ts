@@ -65,6 +65,11 @@ export class CommandSender {
     private readonly deciders: readonly AnyDecider[],
   ) {}
 
+  /** The domains commands can be sent to. */
+  get domains(): string[] {
+    return this.deciders.map((d) => d.domain);
+  }
+
   /** The domain of a command type, or undefined. */
   domainOf(type: string): DomainName | undefined {
     return this.deciders.find((d) => d.commandTypes.includes(type))?.domain;

@@ -5,10 +5,11 @@ import { fulfilmentCommandId } from '../../examples/shop/fulfilment/fulfilmentCo
 import { Serde } from '../serde/serde.js';
 import { CommandInputError, CommandSender } from './commandSender.js';
 import { AGGREGATE_ID_MAX_BYTES, commandIdProblem } from './idRules.js';
+import { application } from '../../topology/application.js';
 
 // The data is checked against the catalog's schema before anything is encoded, so a refused
 // command never reaches the registry: the client points nowhere and is never called.
-const serde = new Serde({ registry: new SchemaRegistry({ host: 'http://127.0.0.1:9' }) });
+const serde = Serde.forApplication(application, new SchemaRegistry({ host: 'http://127.0.0.1:9' }));
 const sender = new CommandSender(serde, Object.values(deciders));
 
 const item = { productId: 'apple', quantity: 2, unitPrice: 150 };

@@ -7,6 +7,7 @@ import { tempDir } from '../../test/support/tempDir.js';
 import type { IdempotencyWindow } from '../app/kesApplication.js';
 import { type AppHandle, startApp } from '../app/startApp.js';
 import type { CommandInput } from './commandSender.js';
+import { application } from '../../topology/application.js';
 
 /**
  * The idempotency window, by time and by count: a command sent again within it is answered with
@@ -28,6 +29,7 @@ async function startWith(idempotency: IdempotencyWindow) {
     dir.remove();
   });
   const app: AppHandle = await startApp({
+    application,
     brokers: [stack.broker.broker.bootstrap],
     registryUrl: stack.registry.url,
     dataDir: dir.path,

@@ -7,10 +7,19 @@ export interface DomainRecord<Type extends string, Data> {
   readonly data: Data;
 }
 
-/** The aggregate domains, each with its own `<domain>.commands` and `<domain>.events` topics. */
-export type DomainName = 'stock' | 'orders' | 'invoices' | 'accounts' | 'transfers';
+/**
+ * The name of an aggregate domain (`orders`): its topics are `<domain>.commands` and
+ * `<domain>.events`, its Avro records `kes.<domain>.<Type>`. Lower case letters, digits and `-`,
+ * starting with a letter (checkDomainName).
+ */
+export type DomainName = string;
 
-export const DOMAIN_NAMES: readonly DomainName[] = ['stock', 'orders', 'invoices', 'accounts', 'transfers'];
+/** Why a domain name cannot be used, or undefined when it can. */
+export function checkDomainName(domain: string): string | undefined {
+  return /^[a-z][a-z0-9-]*$/.test(domain)
+    ? undefined
+    : `domain ${JSON.stringify(domain)} must be lower case letters, digits and -, starting with a letter`;
+}
 
 /** The full Avro name of a domain's record type: `recordName('orders', 'PlaceOrder')` is `kes.orders.PlaceOrder`. */
 export function recordName(domain: DomainName, type: string): string {

@@ -1,13 +1,12 @@
-import type { AccountCommand } from '../../examples/ledger/accounts/accountCommands.js';
 import type { DomainName } from './domainRecord.js';
-import type { InvoiceCommand } from '../../examples/shop/invoices/invoiceCommands.js';
-import type { OrderCommand } from '../../examples/shop/orders/orderCommands.js';
-import type { StockCommand } from '../../examples/shop/stock/stockCommands.js';
-import type { TransferCommand } from '../../examples/ledger/transfers/transferCommands.js';
 
-interface Routed<Domain extends DomainName, Command> {
+/**
+ * A command a policy or saga sends to a domain, with its destination and its deterministic id.
+ * `Command` is the domain's command union (`{ type, data }`).
+ */
+export interface RoutedCommand<Command extends { type: string } = { type: string; data: unknown }> {
   /** Where the command goes: `<domain>.commands`. */
-  readonly domain: Domain;
+  readonly domain: DomainName;
   /** Its key there: the aggregate the command addresses. */
   readonly aggregateId: string;
   /**
@@ -17,11 +16,3 @@ interface Routed<Domain extends DomainName, Command> {
   readonly commandId: string;
   readonly command: Command;
 }
-
-/** A command a policy or saga sends to a domain, with its destination and its deterministic id. */
-export type RoutedCommand =
-  | Routed<'stock', StockCommand>
-  | Routed<'orders', OrderCommand>
-  | Routed<'invoices', InvoiceCommand>
-  | Routed<'accounts', AccountCommand>
-  | Routed<'transfers', TransferCommand>;

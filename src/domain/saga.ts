@@ -2,9 +2,9 @@ import type { CommandContext } from './decider.js';
 import type { RoutedCommand } from './routedCommand.js';
 
 /** What a saga does with one event: its new state and the commands to send (possibly none). */
-export interface Reaction<S> {
+export interface Reaction<S, C extends RoutedCommand = RoutedCommand> {
   readonly state: S;
-  readonly commands: readonly RoutedCommand[];
+  readonly commands: readonly C[];
 }
 
 /**
@@ -13,11 +13,11 @@ export interface Reaction<S> {
  * ids derived from the state and the event only, so reacting again to the same input after a
  * crash sends the same ids, which the command handlers drop as repeats.
  */
-export interface Saga<E extends { type: string }, S> {
+export interface Saga<E extends { type: string }, S, C extends RoutedCommand = RoutedCommand> {
   readonly name: string;
   readonly eventTypes: readonly E['type'][];
   initialState(): S;
   /** The instance an event belongs to: its key in the saga's store. */
   keyOf(event: E): string;
-  react(state: S, event: E, context: CommandContext): Reaction<S>;
+  react(state: S, event: E, context: CommandContext): Reaction<S, C>;
 }

@@ -32,25 +32,41 @@ export type Decision =
       readonly allowed: true;
       /** A customer's request: it reads or changes this customer's data only. */
       readonly customerId?: string;
-      /** An order the request changes: allowed only if it is `customerId`'s (the route checks). */
-      readonly order?: string;
+      /** An aggregate the request changes: allowed only if it is `customerId`'s (checked by apiAuth). */
+      readonly owned?: OwnedAggregate;
     };
 
-/** The rows of views a customer may read by key: every row, or rows whose `customerId` is theirs. */
-const CUSTOMER_ROWS: Readonly<Record<string, 'all' | 'own'>> = {
-  products: 'all',
-  orders: 'own',
-  'orders-with-invoices': 'own',
-};
-
 /**
- * The views a customer may list: all of it, or through its `customerId` index — their own rows,
- * the index value coming from the token.
+ * What a customer (a token with role `customer` and a `customerId`) may call, given by the
+ * application; admins may call everything, services everything but `/admin/*`.
  */
-const CUSTOMER_LISTS: Readonly<Record<string, 'all' | 'own'>> = {
-  products: 'all',
-  'orders-with-invoices': 'own',
-};
+export interface AccessRules {
+  /**
+   * The commands a customer may send, each bound to the customer by its body: `{ customerField }`
+   * — the body's field must be their customerId (PlaceOrder for themselves); `{ owned }` — the
+   * body's `idField` names an aggregate of `domain` whose state's `customerId` is theirs
+   * (CancelOrder of their own order).
+   */
+  readonly commands?: Readonly<
+    Record<
+      string,
+      | { readonly customerField: string }
+      | { readonly owned: { readonly domain: string; readonly idField: string } }
+    >
+  >;
+  /**
+   * The views a customer may read: `rows` by key and `list` page by page, each `all` or `own`
+   * (rows whose `customerId` is theirs; a list goes through the view's `customerId` index, the
+   * value taken from the token). A view not named, or a missing `list`, is refused.
+   */
+  readonly views?: Readonly<Record<string, { readonly rows: 'all' | 'own'; readonly list?: 'all' | 'own' }>>;
+}
+
+/** An aggregate a request changes: allowed only if its state's customerId is the customer's. */
+export interface OwnedAggregate {
+  readonly domain: string;
+  readonly aggregateId: string;
+}
 
 const ALLOW: Decision = { allowed: true };
 
@@ -83,49 +99,58 @@ export function principalOf(claims: unknown): Principal | { readonly invalid: st
 /**
  * Decides a request of an authenticated principal. `admin` may do everything; `service` (other
  * systems, and kes instances reading each other's partitions) everything but `/admin/*`; a
- * `customer` may read products, their own orders, and send PlaceOrder for themselves and
- * CancelOrder for their own orders — nothing else. A request matching no route is allowed (it is
- * answered ROUTE_NOT_FOUND).
+ * `customer` what the application's access rules allow — nothing else. A request matching no
+ * route is allowed (it is answered ROUTE_NOT_FOUND).
  */
-export function authorize(principal: Principal, request: AccessRequest): Decision {
+export function authorize(principal: Principal, request: AccessRequest, rules: AccessRules): Decision {
   const { route } = request;
   if (route === undefined || isOpenRoute(route) || principal.role === 'admin') return ALLOW;
   if (route.startsWith('/admin/')) return deny(principal, 'admin operations need the admin role');
-  return principal.role === 'customer' ? authorizeCustomer(principal, request, route) : ALLOW;
+  return principal.role === 'customer' ? authorizeCustomer(principal, request, route, rules) : ALLOW;
 }
 
 function authorizeCustomer(
   customer: Extract<Principal, { role: 'customer' }>,
   request: AccessRequest,
   route: string,
+  rules: AccessRules,
 ): Decision {
   const { customerId } = customer;
-  switch (route) {
-    case '/commands/PlaceOrder': {
-      const body = request.body as { customerId?: unknown } | null;
-      return typeof body === 'object' && body?.customerId === customerId
+  if (route.startsWith('/commands/')) {
+    const type = route.slice('/commands/'.length);
+    const rule = rules.commands?.[type];
+    if (rule === undefined) return deny(customer, `a customer may not send ${type}`);
+    const body = request.body as Record<string, unknown> | null;
+    if ('customerField' in rule) {
+      return typeof body === 'object' && body?.[rule.customerField] === customerId
         ? ALLOW
-        : deny(customer, `a customer places orders for themselves only (customerId ${customerId})`);
+        : deny(
+            customer,
+            `a customer sends ${type} for themselves only (${rule.customerField} ${customerId})`,
+          );
     }
-    case '/commands/CancelOrder': {
-      const orderId = (request.body as { orderId?: unknown } | null)?.orderId;
-      // A body without an order id is left to the command's validation (INVALID_PAYLOAD).
-      return typeof orderId === 'string' ? { allowed: true, customerId, order: orderId } : ALLOW;
-    }
+    const id = typeof body === 'object' ? body?.[rule.owned.idField] : undefined;
+    // A body without the id is left to the command's validation (INVALID_PAYLOAD).
+    return typeof id === 'string'
+      ? { allowed: true, customerId, owned: { domain: rule.owned.domain, aggregateId: id } }
+      : ALLOW;
+  }
+  const view = request.params.view ?? '';
+  switch (route) {
     case '/views/:view': {
-      const access = CUSTOMER_LISTS[request.params.view ?? ''];
+      const access = rules.views?.[view]?.list;
       if (access === 'all') return ALLOW;
-      if (access === undefined) return deny(customer, `a customer may not list ${request.params.view}`);
+      if (access === undefined) return deny(customer, `a customer may not list ${view}`);
       const asked = request.query.customerId;
       if (asked !== undefined && asked !== customerId) {
-        return deny(customer, `a customer reads their own orders only (customerId ${customerId})`);
+        return deny(customer, `a customer reads their own rows only (customerId ${customerId})`);
       }
       return { allowed: true, customerId };
     }
     case '/views/:view/:key': {
-      const access = CUSTOMER_ROWS[request.params.view ?? ''];
+      const access = rules.views?.[view]?.rows;
       if (access === 'all') return ALLOW;
-      if (access === undefined) return deny(customer, `a customer may not read ${request.params.view}`);
+      if (access === undefined) return deny(customer, `a customer may not read ${view}`);
       return { allowed: true, customerId };
     }
     default:

@@ -1,18 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { DOMAIN_NAMES } from '../domain/domainRecord.js';
 import type { ApiContext } from './apiContext.js';
 import { errorResponses } from './errorSchema.js';
 import { afterParam, atParam, idParam, QUERY_DOCS } from './queryParams.js';
 
 type Query = Record<string, string | undefined>;
 
-const params = {
+const params = (domains: readonly string[]) => ({
   type: 'object',
   properties: {
-    domain: { type: 'string', enum: [...DOMAIN_NAMES] },
+    domain: { type: 'string', enum: [...domains] },
     id: { type: 'string', description: 'The aggregate id (1–200 bytes of UTF-8, no control characters)' },
   },
-};
+});
 
 /**
  * The event history of an aggregate (audit: every event in order with its metadata) and its
@@ -26,7 +25,7 @@ export function aggregateRoutes(api: FastifyInstance, context: ApiContext): void
       schema: {
         tags: ['aggregates'],
         summary: 'The events of an aggregate, in order, with their metadata',
-        params,
+        params: params(context.sender.domains),
         querystring: { type: 'object', properties: { after: QUERY_DOCS.after } },
         response: errorResponses(400, 404, 503, 504),
       },
@@ -46,7 +45,7 @@ export function aggregateRoutes(api: FastifyInstance, context: ApiContext): void
       schema: {
         tags: ['aggregates'],
         summary: 'The state of an aggregate now, or `at` a version or a time',
-        params,
+        params: params(context.sender.domains),
         querystring: { type: 'object', properties: { at: QUERY_DOCS.at, after: QUERY_DOCS.after } },
         response: errorResponses(400, 404, 503, 504),
       },

@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Decision, isOpenRoute, type Principal, authorize, principalOf } from './accessPolicy.js';
+import {
+  type Decision,
+  isOpenRoute,
+  type OwnedAggregate,
+  type Principal,
+  authorize,
+  principalOf,
+} from './accessPolicy.js';
 import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
 
@@ -15,7 +22,7 @@ declare module 'fastify' {
 }
 
 /** How long a customer's CancelOrder looks for an order its command handler has not stored yet. */
-const ORDER_LOOKUP_MS = 1000;
+const OWNER_LOOKUP_MS = 1000;
 
 /**
  * Bearer tokens for the API when `secret` is set (KES_JWT_SECRET): HS256 JWTs verified with
@@ -53,19 +60,23 @@ export async function apiAuth(
   api.addHook('preHandler', async (request) => {
     const principal = request.principal;
     if (!principal) return;
-    const decision = authorize(principal, {
-      method: request.method,
-      route: request.routeOptions.url,
-      params: request.params as Record<string, string | undefined>,
-      query: request.query as Record<string, string | undefined>,
-      body: request.body,
-    });
+    const decision = authorize(
+      principal,
+      {
+        method: request.method,
+        route: request.routeOptions.url,
+        params: request.params as Record<string, string | undefined>,
+        query: request.query as Record<string, string | undefined>,
+        body: request.body,
+      },
+      context.access,
+    );
     if (!decision.allowed) {
       request.log.info({ sub: principal.subject, url: request.url }, decision.reason);
       throw new ApiError('FORBIDDEN', decision.reason);
     }
-    if (decision.order !== undefined && decision.customerId !== undefined) {
-      await checkOwnOrder(context, decision.order, decision.customerId);
+    if (decision.owned !== undefined && decision.customerId !== undefined) {
+      await checkOwned(context, decision.owned, decision.customerId);
     }
     request.access = decision;
   });
@@ -77,19 +88,20 @@ export function customerScope(request: FastifyRequest): string | undefined {
 }
 
 /**
- * A customer changes only their own orders: the order's customer is read from its aggregate as
- * the orders command handler holds it (one key; no lag behind the commands). An order not there
- * yet is looked for a little longer (its PlaceOrder may have been answered a moment before the
- * handler's store applied it). Another customer's order and no order are answered alike.
+ * A customer changes only their own aggregates (their orders): the aggregate's customer is read
+ * from its state as its command handler holds it (one key; no lag behind the commands). One not
+ * there yet is looked for a little longer (the command creating it may have been answered a moment
+ * before the handler's store applied it). Another customer's and none are answered alike.
  */
-async function checkOwnOrder(context: ApiContext, orderId: string, customerId: string): Promise<void> {
-  const until = Date.now() + Math.min(ORDER_LOOKUP_MS, context.limits.queryWaitMs);
+async function checkOwned(context: ApiContext, owned: OwnedAggregate, customerId: string): Promise<void> {
+  const { domain, aggregateId } = owned;
+  const until = Date.now() + Math.min(OWNER_LOOKUP_MS, context.limits.queryWaitMs);
   for (;;) {
-    const order = (await context.queries.current('orders', orderId, until)) as
+    const state = (await context.queries.current(domain, aggregateId, until)) as
       { customerId?: string } | undefined;
-    if (order?.customerId === customerId) return;
-    if (order?.customerId !== undefined || Date.now() + 50 > until) {
-      throw new ApiError('FORBIDDEN', `order ${orderId} is not one of customer ${customerId}'s orders`);
+    if (state?.customerId === customerId) return;
+    if (state?.customerId !== undefined || Date.now() + 50 > until) {
+      throw new ApiError('FORBIDDEN', `${domain} ${aggregateId} is not customer ${customerId}'s`);
     }
     await sleep(50);
   }

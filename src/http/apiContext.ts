@@ -6,6 +6,7 @@ import type { StreamsHandle } from '../processor/startStreams.js';
 import type { PartitionStores } from '../query/partitionStores.js';
 import type { ViewQueries } from '../query/viewQueries.js';
 import type { ViewState } from '../views/viewControl.js';
+import type { AccessRules } from './accessPolicy.js';
 import type { AppMetrics } from './appMetrics.js';
 
 /** What the HTTP API runs on. The parts that need the processors are set once they run. */
@@ -24,6 +25,8 @@ export interface ApiContext {
   draining?: boolean;
   /** With a secret, the API requires HS256 bearer tokens signed with it (apiAuth.ts). */
   readonly jwtSecret?: string;
+  /** What customers may call (the application's rules). */
+  readonly access: AccessRules;
   /** Starts a rebuild of a view (blue/green). */
   readonly rebuild: (view: string) => Promise<ViewState>;
   /** A view's generations: serving, and being built. */

@@ -5,6 +5,7 @@ import { startTestStack, type TestStack } from '../../test/support/embeddedStack
 import { tempDir } from '../../test/support/tempDir.js';
 import { type AppHandle, type AppOptions, startApp } from '../app/startApp.js';
 import { serviceAuthorization } from './serviceToken.js';
+import { application } from '../../topology/application.js';
 
 /**
  * The HTTP API with KES_JWT_SECRET set, on the embedded stack over real HTTP: 401 for a missing,
@@ -21,11 +22,12 @@ async function start(instanceId: string, options: Partial<AppOptions> = {}): Pro
   const dir = tempDir('kes-auth-');
   dirs.push(dir);
   const started = await startApp({
+    application,
     brokers: [stack.broker.broker.bootstrap],
     registryUrl: stack.registry.url,
     dataDir: dir.path,
     instanceId,
-    invoiceBaseUrl: 'https://invoices.test/',
+    env: { KES_INVOICE_BASE_URL: 'https://invoices.test/' },
     logger,
     http: { port: 0, jwtSecret: SECRET, limits: { queryWaitMs: 3000 } },
     ...options,

@@ -1,13 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCHEMAS_DIR } from '../serde/loadSchemaCatalog.js';
+import { SCHEMAS_DIR } from '../../examples/testing/avroRecordSchema.js';
 import { avroJsonSchema, type JsonSchema } from './avroJsonSchema.js';
 
 const avsc = (file: string) =>
-  JSON.parse(fs.readFileSync(path.join(DEFAULT_SCHEMAS_DIR, file), 'utf8')) as Parameters<
-    typeof avroJsonSchema
-  >[0];
+  JSON.parse(fs.readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as Parameters<typeof avroJsonSchema>[0];
 
 const INT = { type: 'integer', minimum: -(2 ** 31), maximum: 2 ** 31 - 1 };
 

@@ -7,6 +7,7 @@ import { topology } from '../../topology/index.js';
 import { consumerLag, topologySubjects } from './consumerLag.js';
 import { listDeadLetters, replayDeadLetters, replayRefusal } from './deadLetters.js';
 import { readTopic } from './readTopic.js';
+import { application } from '../../topology/application.js';
 
 /** Operations on a running app: its dead letters listed and replayed once, its lag. */
 let stack: TestStack;
@@ -16,6 +17,7 @@ const data = tempDir('kes-ops-');
 beforeAll(async () => {
   stack = await startTestStack();
   app = await startApp({
+    application,
     brokers: [stack.broker.broker.bootstrap],
     registryUrl: stack.registry.url,
     dataDir: data.path,

@@ -1,6 +1,5 @@
 import type { AggregateSnapshot } from '../commands/aggregateSnapshot.js';
-import { deciders } from '../../examples/domainCatalog.js';
-import { DOMAIN_NAMES, type DomainName } from '../domain/domainRecord.js';
+import type { Decider } from '../domain/decider.js';
 import { QueryError } from './queryError.js';
 import { partitionForKey } from '../processor/partitioner.js';
 import type { Serde } from '../serde/serde.js';
@@ -72,6 +71,9 @@ export class ViewQueries {
       readonly history: { readonly processor: string; readonly store: string };
       readonly topology: TopologySpec;
       readonly serde: Serde;
+      /** The application's deciders: the domains aggregates are read from, and their evolve. */
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      readonly deciders: readonly Decider<any, any, any>[];
     },
   ) {
     const counts = new Map(options.topology.topics.map((t) => [t.name, t.partitions]));
@@ -195,13 +197,12 @@ export class ViewQueries {
     after: SourcePosition | undefined,
     deadline: number,
   ) {
-    const name = this.domain(domain);
+    const decider = this.decider(domain);
+    const name = decider.domain;
     const events = await this.history(name, aggregateId, after, deadline);
     const included = events.filter((e) =>
       at === undefined ? true : 'version' in at ? e.sequence <= at.version : Date.parse(e.time) <= at.time,
     );
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const decider = deciders[name] as any;
     let state = decider.initialState();
     for (const e of included) state = decider.evolve(state, { type: e.type, data: e.data });
     const last = included.at(-1);
@@ -230,11 +231,14 @@ export class ViewQueries {
     return text === undefined ? undefined : (JSON.parse(text) as AggregateSnapshot<unknown>).state;
   }
 
-  private domain(domain: string): DomainName {
-    if (!(DOMAIN_NAMES as readonly string[]).includes(domain)) {
-      throw new QueryError('UNKNOWN_DOMAIN', `no domain named ${domain}`, { domain });
-    }
-    return domain as DomainName;
+  private domain(domain: string): string {
+    return this.decider(domain).domain;
+  }
+
+  private decider(domain: string) {
+    const decider = this.options.deciders.find((d) => d.domain === domain);
+    if (!decider) throw new QueryError('UNKNOWN_DOMAIN', `no domain named ${domain}`, { domain });
+    return decider;
   }
 
   private async decodeEvent(entry: HistoryEntry): Promise<HistoryEvent> {

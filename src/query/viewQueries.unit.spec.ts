@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { application } from '../../topology/application.js';
 import { CloudEventHeaders } from '../commands/cloudEvents.js';
 import type { AccountEvent } from '../../examples/ledger/accounts/accountEvents.js';
 import {
@@ -118,6 +119,7 @@ const queries = new ViewQueries({
     indexName: () => 'accountId',
   },
   history: { processor: HISTORY, store: HISTORY },
+  deciders: application.deciders,
   topology: {
     applicationId: 'kes',
     topics: [{ name: 'accounts.events', partitions: 1 }],

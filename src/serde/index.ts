@@ -14,7 +14,6 @@ export {
   type SchemaFile,
   type SchemaVersion,
 } from './schemaCatalog.js';
-export { loadSchemaCatalog, readSchemaFiles, DEFAULT_SCHEMAS_DIR } from './loadSchemaCatalog.js';
+export { loadSchemaCatalog, readSchemaFiles, RUNTIME_SCHEMAS_DIR } from './loadSchemaCatalog.js';
 export { Upcasters, type Upcaster, type UpcasterEntry, type RecordValue } from './upcasters.js';
-export { domainUpcasters, orderPlacedV1 } from '../../examples/shop/orders/orderUpcasters.js';
 export { encodeWire, decodeWire, WireFormatError, MAGIC_BYTE } from './wireFormat.js';

@@ -3,22 +3,53 @@ import * as path from 'node:path';
 import { SchemaCatalog, type SchemaFile } from './schemaCatalog.js';
 
 /**
- * The project's schemas directory: `schemas/` at the package root, found upwards from this file
- * (which is two levels down in the sources, three in the build).
+ * The runtime's own schemas (`common/`: the command result), in `schemas/common` at the package
+ * root, found upwards from this file (two levels down in the sources, three in the build).
  */
-export const DEFAULT_SCHEMAS_DIR = findSchemasDir(import.meta.dirname);
+export const RUNTIME_SCHEMAS_DIR = findRuntimeSchemas(import.meta.dirname);
 
-function findSchemasDir(from: string): string {
+/** The topic the runtime's own record types travel on. */
+const RUNTIME_TOPICS: Readonly<Record<string, readonly string[]>> = {
+  'kes.command-results': ['kes.common.CommandResult'],
+};
+
+function findRuntimeSchemas(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'schemas');
-    if (fs.existsSync(path.join(candidate, 'topics.json'))) return candidate;
+    if (fs.existsSync(path.join(candidate, 'common', 'CommandResult.avsc'))) return candidate;
     if (path.dirname(dir) === dir) return path.resolve(from, '../../schemas');
   }
 }
 
-/** Reads a schemas directory (see SchemaCatalog for its layout). */
-export function loadSchemaCatalog(dir: string = DEFAULT_SCHEMAS_DIR): SchemaCatalog {
-  return SchemaCatalog.fromFiles(readSchemaFiles(dir));
+/**
+ * An application's schemas (see SchemaCatalog for the layout of `dir`) with the runtime's own.
+ * The topics each type travels on are `topics` (derived from the application's deciders) merged
+ * with the directory's `topics.json`, which may be left out.
+ */
+export function loadSchemaCatalog(
+  dir: string,
+  topics: Readonly<Record<string, readonly string[]>> = {},
+): SchemaCatalog {
+  const files = readSchemaFiles(dir).filter((f) => f.path !== 'topics.json');
+  const own = new Set(files.map((f) => f.path));
+  for (const file of readSchemaFiles(RUNTIME_SCHEMAS_DIR)) {
+    if (file.path.startsWith('common/') && !own.has(file.path)) files.push(file);
+  }
+  const merged = new Map<string, Set<string>>();
+  const add = (from: Readonly<Record<string, readonly string[]>>) => {
+    for (const [topic, types] of Object.entries(from)) {
+      const set = merged.get(topic) ?? new Set<string>();
+      for (const type of types) set.add(type);
+      merged.set(topic, set);
+    }
+  };
+  const topicsFile = path.join(dir, 'topics.json');
+  if (fs.existsSync(topicsFile))
+    add(JSON.parse(fs.readFileSync(topicsFile, 'utf8')) as Record<string, string[]>);
+  add(topics);
+  add(RUNTIME_TOPICS);
+  const text = JSON.stringify(Object.fromEntries([...merged].map(([topic, types]) => [topic, [...types]])));
+  return SchemaCatalog.fromFiles([...files, { path: 'topics.json', text }]);
 }
 
 /** The `.avsc` and `.json` files under `dir`, with paths relative to it. */

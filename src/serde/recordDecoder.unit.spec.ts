@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalSchema } from '../registry/canonicalSchema.js';
 import { domainUpcasters } from '../../examples/shop/orders/orderUpcasters.js';
+import { SCHEMAS_DIR } from '../../examples/testing/avroRecordSchema.js';
 import { loadSchemaCatalog } from './loadSchemaCatalog.js';
 import { parse, RecordDecoder, UnknownRecordTypeError } from './recordDecoder.js';
 import { Upcasters } from './upcasters.js';
@@ -18,7 +19,7 @@ interface Golden {
 const golden = JSON.parse(
   fs.readFileSync(path.join(import.meta.dirname, 'golden/OrderPlaced.v1.json'), 'utf8'),
 ) as Golden;
-const catalog = loadSchemaCatalog();
+const catalog = loadSchemaCatalog(SCHEMAS_DIR);
 const orderPlaced = catalog.get('kes.orders.OrderPlaced')!;
 
 /** A decoder whose registry knows the given writer schemas by id. */

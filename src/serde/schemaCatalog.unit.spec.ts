@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { SCHEMAS_DIR } from '../../examples/testing/avroRecordSchema.js';
 import { loadSchemaCatalog } from './loadSchemaCatalog.js';
 import { SchemaCatalog, type SchemaFile } from './schemaCatalog.js';
 
-const catalog = loadSchemaCatalog();
+const catalog = loadSchemaCatalog(SCHEMAS_DIR);
 
 type Json = { [key: string]: unknown };
 

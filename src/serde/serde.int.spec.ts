@@ -8,6 +8,7 @@ import type { RegistryHandle } from '../registry/index.js';
 import { Serde } from './serde.js';
 import { samples } from './testing/recordSamples.js';
 import { encodeWire } from './wireFormat.js';
+import { application } from '../../topology/application.js';
 
 let broker: TestBroker;
 let registry: RegistryHandle;
@@ -16,7 +17,7 @@ let serde: Serde;
 beforeAll(async () => {
   broker = await startTestBroker();
   registry = await startTestRegistry(broker);
-  serde = new Serde({ registry: new SchemaRegistry({ host: registry.url }) });
+  serde = Serde.forApplication(application, new SchemaRegistry({ host: registry.url }));
 });
 afterAll(async () => {
   await registry.close();

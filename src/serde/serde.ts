@@ -1,18 +1,34 @@
 import { COMPATIBILITY, type SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avsc from 'avsc';
-import { domainUpcasters } from '../../examples/shop/orders/orderUpcasters.js';
 import { loadSchemaCatalog } from './loadSchemaCatalog.js';
 import { type DecodedRecord, RecordDecoder } from './recordDecoder.js';
 import { type SchemaCatalog, subjectName } from './schemaCatalog.js';
-import type { RecordValue, Upcasters } from './upcasters.js';
+import { type RecordValue, type UpcasterEntry, Upcasters } from './upcasters.js';
 
 export interface SerdeOptions {
   /** A @kafkajs/confluent-schema-registry client for the registry (embedded or Confluent's). */
   registry: SchemaRegistry;
-  /** Default: the project's `schemas/`. */
-  catalog?: SchemaCatalog;
-  /** Default: the reference domain's upcasters. */
+  /** The application's schemas with the runtime's (loadSchemaCatalog). */
+  catalog: SchemaCatalog;
+  /** How records written with older schemas are read; default none. */
   upcasters?: Upcasters;
+}
+
+/** What a decider says of its record types: its domain, its commands and its events. */
+export interface SchemaOwner {
+  readonly domain: string;
+  readonly commandTypes: readonly string[];
+  readonly eventTypes: readonly string[];
+}
+
+/** The topics of each domain's record types: commands on `<domain>.commands`, events on `<domain>.events`. */
+export function schemaTopics(owners: readonly SchemaOwner[]): Record<string, string[]> {
+  return Object.fromEntries(
+    owners.flatMap(({ domain, commandTypes, eventTypes }) => [
+      [`${domain}.commands`, commandTypes.map((t) => `kes.${domain}.${t}`)],
+      [`${domain}.events`, eventTypes.map((t) => `kes.${domain}.${t}`)],
+    ]),
+  );
 }
 
 export interface RegisteredSchema {
@@ -36,12 +52,31 @@ export class Serde {
   private readonly registry: SchemaRegistry;
   private readonly ids = new Map<string, Promise<number>>();
 
+  /**
+   * The serde of an application: its schemas directory (with the runtime's schemas, each type on
+   * the topics its deciders give it) and its upcasters.
+   */
+  static forApplication(
+    application: {
+      readonly schemas: string;
+      readonly upcasters: readonly UpcasterEntry[];
+      readonly deciders: readonly SchemaOwner[];
+    },
+    registry: SchemaRegistry,
+  ): Serde {
+    return new Serde({
+      registry,
+      catalog: loadSchemaCatalog(application.schemas, schemaTopics(application.deciders)),
+      upcasters: new Upcasters([...application.upcasters]),
+    });
+  }
+
   constructor(options: SerdeOptions) {
     this.registry = options.registry;
-    this.catalog = options.catalog ?? loadSchemaCatalog();
+    this.catalog = options.catalog;
     this.decoder = new RecordDecoder(
       this.catalog,
-      options.upcasters ?? domainUpcasters(),
+      options.upcasters ?? new Upcasters(),
       async (id) => (await this.registry.getSchema(id)) as unknown as avsc.Type,
     );
   }

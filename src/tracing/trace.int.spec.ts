@@ -6,6 +6,7 @@ import { startTestStack, type TestStack } from '../../test/support/embeddedStack
 import { tempDir } from '../../test/support/tempDir.js';
 import { type AppHandle, startApp } from '../app/startApp.js';
 import { startTracing, type TracingHandle } from './tracing.js';
+import { application } from '../../topology/application.js';
 
 /**
  * One command over HTTP is one trace: the HTTP server span, the command handler's span (its
@@ -22,6 +23,7 @@ beforeAll(async () => {
   tracing = startTracing({ serviceName: 'kes-test', exporter });
   stack = await startTestStack();
   app = await startApp({
+    application,
     brokers: [stack.broker.broker.bootstrap],
     registryUrl: stack.registry.url,
     dataDir: data.path,

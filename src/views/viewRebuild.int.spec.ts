@@ -6,6 +6,7 @@ import { startTestStack, type TestStack } from '../../test/support/embeddedStack
 import { KesClient } from '../../test/support/kesClient.js';
 import { tempDir } from '../../test/support/tempDir.js';
 import { type AppHandle, startApp } from '../app/startApp.js';
+import { application } from '../../topology/application.js';
 
 /**
  * A view rebuilt while it serves queries: the new generation is built from offset 0 beside the
@@ -22,6 +23,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   dataDir = tempDir('kes-rebuild-');
   app = await startApp({
+    application,
     brokers: [stack.broker.broker.bootstrap],
     registryUrl: stack.registry.url,
     dataDir: dataDir.path,

@@ -12,6 +12,7 @@ import { applyTestTopology } from '../support/embeddedStack.js';
 import { KesClient } from '../support/kesClient.js';
 import { tempDir } from '../support/tempDir.js';
 import { type ApicurioRegistry, startApicurio } from './apicurioRegistry.js';
+import { application } from '../../topology/application.js';
 
 // kes's serde, and then `kes app`, with Apicurio Registry as their schema registry (its
 // Confluent-compatible API) in place of kes's own: registering every schema of the catalog,
@@ -28,7 +29,7 @@ beforeAll(async () => {
   apicurio = await startApicurio();
   broker = await startTestBroker({ autoCreateTopics: false });
   await applyTestTopology(broker.kafka('kes-test-topology'));
-  serde = new Serde({ registry: new SchemaRegistry({ host: apicurio.url }) });
+  serde = Serde.forApplication(application, new SchemaRegistry({ host: apicurio.url }));
 }, 600_000); // long enough to fetch Apicurio first where `npm run apicurio:fetch` has not
 afterAll(async () => {
   await app?.stop();

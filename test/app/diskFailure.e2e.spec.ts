@@ -10,6 +10,7 @@ import { processCluster } from '../support/processCluster.js';
 import { readTopic } from '../support/readTopic.js';
 import { tempDir } from '../support/tempDir.js';
 import type { TestCluster } from '../support/testCluster.js';
+import { application } from '../../topology/application.js';
 
 /**
  * The local disk fails under a running instance: `prlimit` lowers the file size limit of the
@@ -81,7 +82,7 @@ describe('a disk write failing', () => {
     fileSizeLimit(pid, 'unlimited:unlimited');
     expect((await answers).map((a) => a.status).filter((s) => ![200, 202, 503].includes(s))).toEqual([]);
 
-    const serde = new Serde({ registry: new SchemaRegistry({ host: cluster.registryUrl }) });
+    const serde = Serde.forApplication(application, new SchemaRegistry({ host: cluster.registryUrl }));
     const kafka = cluster.kafka('disk-test');
     const results = await CommandResults.follow(kafka, serde);
     try {

@@ -10,6 +10,7 @@ import { processCluster } from '../support/processCluster.js';
 import { readTopic } from '../support/readTopic.js';
 import { tempDir } from '../support/tempDir.js';
 import type { TestCluster } from '../support/testCluster.js';
+import { application } from '../../topology/application.js';
 
 /**
  * A registry outage longer than the task timeout: `kes app` exits with status 1 (fail fast)
@@ -62,7 +63,7 @@ describe('the task timeout', () => {
     apps.push(again);
     const results = await CommandResults.follow(
       kafka,
-      new Serde({ registry: new SchemaRegistry({ host: cluster.registryUrl }) }),
+      Serde.forApplication(application, new SchemaRegistry({ host: cluster.registryUrl })),
     );
     try {
       expect(await results.waitFor(commandId, { timeoutMs: 120_000 })).toMatchObject({

@@ -34,6 +34,7 @@ import { applyTopology } from '../../src/topology/applyTopology.js';
 import { PARTITIONS, topology } from '../../topology/index.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
 import { startBenchStack, stopGracefully } from './support/benchStack.js';
+import { application } from '../../topology/application.js';
 
 const COMMANDS = 'accounts.commands';
 const GROUP = `${topology.applicationId}-accounts-commands`;
@@ -66,7 +67,7 @@ export async function main(args: string[]): Promise<Record<string, unknown>> {
     await admin.connect();
     stack.defer(() => admin.disconnect());
     await applyTopology(admin, topology);
-    const serde = new Serde({ registry: new SchemaRegistry({ host: registry.url }) });
+    const serde = Serde.forApplication(application, new SchemaRegistry({ host: registry.url }));
     await serde.registerAll();
     const sender = new CommandSender(serde, Object.values(deciders));
 

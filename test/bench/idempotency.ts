@@ -27,6 +27,7 @@ import { topology } from '../../topology/index.js';
 import { appScript, spawnApp } from '../support/appProcess.js';
 import type { ScriptProcess } from '../support/spawnScript.js';
 import { startBenchStack, stopGracefully } from './support/benchStack.js';
+import { application } from '../../topology/application.js';
 
 const COMMANDS = 'accounts.commands';
 const CHANGELOG = 'accounts.aggregates';
@@ -64,7 +65,7 @@ async function run(commands: number, extra: string[]): Promise<Record<string, nu
     await admin.connect();
     stack.defer(() => admin.disconnect());
     await applyTopology(admin, topology);
-    const serde = new Serde({ registry: new SchemaRegistry({ host: registry.url }) });
+    const serde = Serde.forApplication(application, new SchemaRegistry({ host: registry.url }));
     await serde.registerAll();
     const sender = new CommandSender(serde, Object.values(deciders));
     const dataDir = path.join(stack.dir, 'app');

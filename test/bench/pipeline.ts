@@ -28,6 +28,7 @@ import { appScript } from '../support/appProcess.js';
 import type { ScriptProcess } from '../support/spawnScript.js';
 import { tempDir } from '../support/tempDir.js';
 import { benchKafkaKind, startBenchKafka } from './support/benchKafka.js';
+import { application } from '../../topology/application.js';
 
 const PRODUCTS = 1000;
 const logger = pino({ level: 'silent' });
@@ -95,7 +96,7 @@ async function withStack<T>(commands: number, run: (env: Env) => Promise<T>): Pr
     await admin.connect();
     await applyTopology(admin, topology);
     await admin.disconnect();
-    const serde = new Serde({ registry: new SchemaRegistry({ host: registry.url }) });
+    const serde = Serde.forApplication(application, new SchemaRegistry({ host: registry.url }));
     await serde.registerAll();
     const sender = new CommandSender(serde, Object.values(deciders));
     const env = {

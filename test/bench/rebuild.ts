@@ -34,6 +34,7 @@ import { appScript } from '../support/appProcess.js';
 import type { ScriptProcess } from '../support/spawnScript.js';
 import { tempDir } from '../support/tempDir.js';
 import { startBenchKafka } from './support/benchKafka.js';
+import { application } from '../../topology/application.js';
 
 const EVENTS = 'stock.events';
 const CHANGELOG = 'products-view.changelog';
@@ -75,7 +76,7 @@ async function withRegistry(
   try {
     await admin.connect();
     await applyTopology(admin, topology);
-    const serde = new Serde({ registry: new SchemaRegistry({ host: registry.url }) });
+    const serde = Serde.forApplication(application, new SchemaRegistry({ host: registry.url }));
     await serde.registerAll();
     const produceMs = await timed(() => produceEvents(kafka, serde, events));
     log(`produced ${events} events in ${Math.round(produceMs)} ms (${rate(events, produceMs)}/s)`);

@@ -11,6 +11,7 @@ import { CommandResults } from '../support/commandResults.js';
 import { readTopic } from '../support/readTopic.js';
 import { tempDir } from '../support/tempDir.js';
 import type { TestCluster } from '../support/testCluster.js';
+import { application } from '../../topology/application.js';
 
 /**
  * Failures that pass are waited out, as an operator sees them with the broker, the registry and
@@ -169,7 +170,7 @@ export function faultToleranceScenario(startCluster: () => Promise<TestCluster>)
       // Another service, with a newer, compatible version of OpenAccount: one optional field more.
       const service = await anotherService(cluster.registryUrl);
       const client = new SchemaRegistry({ host: cluster.registryUrl });
-      const serde = new Serde({ registry: client });
+      const serde = Serde.forApplication(application, client);
       const results = await CommandResults.follow(kafka, serde);
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
@@ -267,7 +268,7 @@ export function faultToleranceScenario(startCluster: () => Promise<TestCluster>)
         for (const a of answers.filter((x) => x.status === 503))
           expect(a.code).toMatch(/UNAVAILABLE|NOT_READY/);
         // Every acknowledged command applied once: its result, and one event caused by it.
-        const serde = new Serde({ registry: new SchemaRegistry({ host: cluster.registryUrl }) });
+        const serde = Serde.forApplication(application, new SchemaRegistry({ host: cluster.registryUrl }));
         const results = await CommandResults.follow(kafka, serde);
         try {
           const acknowledged = answers.filter((a) => a.status === 200 || a.status === 202);

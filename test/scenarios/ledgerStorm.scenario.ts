@@ -7,8 +7,14 @@ import type { CommandResult } from '../../src/commands/commandResult.js';
 import { type AccountEvent, balanceChange } from '../../examples/ledger/accounts/accountEvents.js';
 import { deciders } from '../../examples/domainCatalog.js';
 import { SeededRandom } from '../../src/testing/seededRandom.js';
-import { type AccountBalanceRow, accountBalancesView } from '../../examples/ledger/views/accountBalancesView.js';
-import { type StatementRow, accountStatementsView } from '../../examples/ledger/views/accountStatementsView.js';
+import {
+  type AccountBalanceRow,
+  accountBalancesView,
+} from '../../examples/ledger/views/accountBalancesView.js';
+import {
+  type StatementRow,
+  accountStatementsView,
+} from '../../examples/ledger/views/accountStatementsView.js';
 import { Serde } from '../../src/serde/serde.js';
 import type { ViewEvent } from '../../src/views/viewEvent.js';
 import { type AppProcess, spawnApp } from '../support/appProcess.js';
@@ -25,6 +31,7 @@ import { tempDir } from '../support/tempDir.js';
 import type { TestCluster } from '../support/testCluster.js';
 import { topicEvents } from '../support/topicEvents.js';
 import { brokerOutage } from './brokerOutage.js';
+import { application } from '../../topology/application.js';
 
 export interface LedgerStormSize {
   readonly accounts: number;
@@ -146,7 +153,7 @@ export function ledgerStormScenario(
 
   beforeAll(async () => {
     cluster = await startCluster();
-    serde = new Serde({ registry: new SchemaRegistry({ host: cluster.registryUrl }) });
+    serde = Serde.forApplication(application, new SchemaRegistry({ host: cluster.registryUrl }));
     await serde.registerAll();
     sender = new CommandSender(serde, Object.values(deciders));
     const kafka = cluster.kafka('ledger-storm');

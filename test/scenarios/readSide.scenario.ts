@@ -16,6 +16,7 @@ import { tempDir } from '../support/tempDir.js';
 import { type TopicEvent, topicEvents } from '../support/topicEvents.js';
 import { brokerOutage } from './brokerOutage.js';
 import { expectedViewContents, servedViewContents, type ViewContents } from '../support/viewContents.js';
+import { application } from '../../topology/application.js';
 
 /**
  * The read side end to end: three `kes app` processes on one embedded broker serve the HTTP API.
@@ -55,7 +56,7 @@ export function readSideScenario(startCluster: () => Promise<TestCluster>): void
 
   beforeAll(async () => {
     cluster = await startCluster();
-    serde = new Serde({ registry: new SchemaRegistry({ host: cluster.registryUrl }) });
+    serde = Serde.forApplication(application, new SchemaRegistry({ host: cluster.registryUrl }));
     await serde.registerAll();
     const start = (i: number) =>
       spawnApp({

@@ -16,6 +16,7 @@ import type { ScriptProcess } from '../support/spawnScript.js';
 import { sendPatiently } from '../support/sendPatiently.js';
 import { tempDir } from '../support/tempDir.js';
 import { brokerOutage } from './brokerOutage.js';
+import { application } from '../../topology/application.js';
 
 /**
  * 20,000 random commands over 500 aggregates, processed by three `kes app` processes in one
@@ -35,7 +36,7 @@ export function writeSideScenario(startCluster: () => Promise<TestCluster>): voi
 
   beforeAll(async () => {
     cluster = await startCluster();
-    serde = new Serde({ registry: new SchemaRegistry({ host: cluster.registryUrl }) });
+    serde = Serde.forApplication(application, new SchemaRegistry({ host: cluster.registryUrl }));
     await serde.registerAll();
   });
 

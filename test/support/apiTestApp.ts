@@ -4,6 +4,7 @@ import { type AppHandle, type AppOptions, startApp } from '../../src/app/startAp
 import { startTestStack, type TestStack } from './embeddedStack.js';
 import { KesClient, type Reply } from './kesClient.js';
 import { tempDir } from './tempDir.js';
+import { application } from '../../topology/application.js';
 
 /** An answer of the API, loosely typed for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -50,11 +51,12 @@ export class ApiTestApp {
     this.dirs.push(dir);
     const stack = this.stack!;
     const started = await startApp({
+      application,
       brokers: [stack.broker.broker.bootstrap],
       registryUrl: stack.registry.url,
       dataDir: dir.path,
       instanceId,
-      invoiceBaseUrl: 'https://invoices.test/',
+      env: { KES_INVOICE_BASE_URL: 'https://invoices.test/' },
       logger,
       http: { port: 0, limits: { queryWaitMs: QUERY_WAIT_MS } },
       ...options,

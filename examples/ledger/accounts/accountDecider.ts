@@ -1,4 +1,4 @@
-import type { Decider } from '../../../src/domain/decider.js';
+import type { Decider } from '../../../src/index.js';
 import { ACCOUNT_COMMAND_TYPES, type AccountCommand } from './accountCommands.js';
 import { ACCOUNT_EVENT_TYPES, type AccountEvent } from './accountEvents.js';
 import { type AccountState, initialAccountState } from './accountState.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deciderSpecification } from '../../../src/testing/deciderSpecification.js';
+import { deciderSpecification } from '../../../src/testing/index.js';
 import type { AccountCommand, OpenAccount } from './accountCommands.js';
 import { accountDecider } from './accountDecider.js';
 import { type AccountEvent, TRANSFER_DECLINE_REASONS, type TransferDeclineReason } from './accountEvents.js';

@@ -1,4 +1,4 @@
-import type { DomainRecord, ListsEvery } from '../../../src/domain/domainRecord.js';
+import type { DomainRecord, ListsEvery } from '../../../src/index.js';
 
 // Fields as in schemas/accounts/<Type>.avsc (the schema test checks them). `balance` is the
 // account's balance after the event, for readers (statements); the state recomputes it.

@@ -1,7 +1,11 @@
 import avsc from 'avsc';
 import { describe, expect, it } from 'vitest';
-import { readRecordSchema } from '../../../src/testing/avroRecordSchema.js';
-import { enumSymbols, expectRecordsMatchSchemas, type RecordSamples } from '../../../src/testing/recordConformance.js';
+import { readRecordSchema } from '../../testing/avroRecordSchema.js';
+import {
+  enumSymbols,
+  expectRecordsMatchSchemas,
+  type RecordSamples,
+} from '../../testing/recordConformance.js';
 import { ACCOUNT_COMMAND_TYPES, type AccountCommand } from './accountCommands.js';
 import { ACCOUNT_EVENT_TYPES, type AccountEvent, TRANSFER_DECLINE_REASONS } from './accountEvents.js';
 import { MAX_AMOUNT } from './decideAccount.js';

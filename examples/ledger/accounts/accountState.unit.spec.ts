@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deepFreeze } from '../../../src/testing/deepFreeze.js';
-import { SeededRandom } from '../../../src/testing/seededRandom.js';
+import { deepFreeze } from '../../../src/testing/index.js';
+import { SeededRandom } from '../../../src/testing/index.js';
 import { type CheckNumberRanges, initialAccountState, isCheckUsed, withCheck } from './accountState.js';
 
 /** The ranges after adding the check numbers in order, each step's input frozen. */

@@ -10,10 +10,10 @@ import {
 } from '../accounts/accountEvents.js';
 import type { AccountState } from '../accounts/accountState.js';
 import { MAX_AMOUNT } from '../accounts/decideAccount.js';
-import type { Decider } from '../../../src/domain/decider.js';
-import type { RoutedCommand } from '../../../src/domain/routedCommand.js';
-import { sagaSpecification } from '../../../src/testing/sagaSpecification.js';
-import { SeededRandom } from '../../../src/testing/seededRandom.js';
+import type { Decider } from '../../../src/index.js';
+import type { RoutedCommand } from '../../routedCommand.js';
+import { sagaSpecification } from '../../../src/testing/index.js';
+import { SeededRandom } from '../../../src/testing/index.js';
 import { transferDecider } from '../transfers/transferDecider.js';
 import type { TransferRequested } from '../transfers/transferEvents.js';
 import type { TransferState } from '../transfers/transferState.js';

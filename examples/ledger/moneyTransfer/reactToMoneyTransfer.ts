@@ -1,7 +1,7 @@
 import type { TransferDeclineReason } from '../accounts/accountEvents.js';
-import type { CommandContext } from '../../../src/domain/decider.js';
-import type { RoutedCommand } from '../../../src/domain/routedCommand.js';
-import type { Reaction } from '../../../src/domain/saga.js';
+import type { CommandContext } from '../../../src/index.js';
+import type { RoutedCommand } from '../../routedCommand.js';
+import type { Reaction } from '../../../src/index.js';
 import type { MoneyTransferEvent } from './moneyTransferEvent.js';
 import type { MoneyTransferPhase, MoneyTransferState } from './moneyTransferState.js';
 
@@ -15,7 +15,7 @@ export function reactToMoneyTransfer(
   state: MoneyTransferState,
   event: MoneyTransferEvent,
   _context: CommandContext,
-): Reaction<MoneyTransferState> {
+): Reaction<MoneyTransferState, RoutedCommand> {
   const unchanged = { state, commands: [] };
   if (event.type === 'TransferRequested') {
     if (state.phase !== 'AWAITING_REQUEST') return unchanged;

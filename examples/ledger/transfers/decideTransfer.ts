@@ -1,5 +1,5 @@
 import { isAmount } from '../accounts/decideAccount.js';
-import { accept, type CommandContext, type Decision, reject } from '../../../src/domain/decider.js';
+import { accept, type CommandContext, type Decision, reject } from '../../../src/index.js';
 import type { RequestTransfer, TransferCommand } from './transferCommands.js';
 import type { TransferEvent } from './transferEvents.js';
 import type { TransferRejectionCode } from './transferRejections.js';

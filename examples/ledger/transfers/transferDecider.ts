@@ -1,4 +1,4 @@
-import type { Decider } from '../../../src/domain/decider.js';
+import type { Decider } from '../../../src/index.js';
 import { decideTransfer } from './decideTransfer.js';
 import { evolveTransfer } from './evolveTransfer.js';
 import { TRANSFER_COMMAND_TYPES, type TransferCommand } from './transferCommands.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TRANSFER_DECLINE_REASONS, type TransferDeclineReason } from '../accounts/accountEvents.js';
 import { MAX_AMOUNT } from '../accounts/decideAccount.js';
-import { deciderSpecification } from '../../../src/testing/deciderSpecification.js';
+import { deciderSpecification } from '../../../src/testing/index.js';
 import type { RequestTransfer, TransferCommand } from './transferCommands.js';
 import { transferDecider } from './transferDecider.js';
 import type { TransferEvent } from './transferEvents.js';

@@ -1,4 +1,4 @@
-import type { DomainRecord, ListsEvery } from '../../../src/domain/domainRecord.js';
+import type { DomainRecord, ListsEvery } from '../../../src/index.js';
 import type { TransferDeclineReason } from '../accounts/accountEvents.js';
 
 // Fields as in schemas/transfers/<Type>.avsc (the schema test checks them).

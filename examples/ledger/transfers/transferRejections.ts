@@ -1,4 +1,4 @@
-import type { RejectionCatalog } from '../../../src/domain/rejectionCatalog.js';
+import type { RejectionCatalog } from '../../../src/index.js';
 
 /** Why a transfer command can be rejected. A rejected command appends nothing. */
 export const TRANSFER_REJECTIONS = {

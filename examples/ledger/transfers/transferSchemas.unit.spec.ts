@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TRANSFER_DECLINE_REASONS } from '../accounts/accountEvents.js';
-import { readRecordSchema } from '../../../src/testing/avroRecordSchema.js';
-import { enumSymbols, expectRecordsMatchSchemas, type RecordSamples } from '../../../src/testing/recordConformance.js';
+import { readRecordSchema } from '../../testing/avroRecordSchema.js';
+import {
+  enumSymbols,
+  expectRecordsMatchSchemas,
+  type RecordSamples,
+} from '../../testing/recordConformance.js';
 import { TRANSFER_COMMAND_TYPES, type TransferCommand } from './transferCommands.js';
 import { TRANSFER_EVENT_TYPES, type TransferEvent } from './transferEvents.js';
 

@@ -1,6 +1,6 @@
-import type { ViewDefinition } from '../../../src/views/viewEvent.js';
+import type { ViewDefinition } from '../../../src/index.js';
 import { ACCOUNT_EVENT_TYPES, type AccountEvent, balanceChange } from '../accounts/accountEvents.js';
-import { recordName } from '../../../src/domain/domainRecord.js';
+import { recordName } from '../../../src/index.js';
 
 /** An account's balance and what made it: money in and money out since it was opened. */
 export interface AccountBalanceRow {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ViewEvent } from '../../../src/views/viewEvent.js';
+import type { ViewEvent } from '../../../src/index.js';
 import { ACCOUNT_EVENT_TYPES, type AccountEvent } from '../accounts/accountEvents.js';
-import { deepFreeze } from '../../../src/testing/deepFreeze.js';
+import { deepFreeze } from '../../../src/testing/index.js';
 import { type AccountBalanceRow, accountBalancesView } from './accountBalancesView.js';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 30);

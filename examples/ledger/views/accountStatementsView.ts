@@ -1,7 +1,7 @@
-import { compositeKey } from '../../../src/state/compositeKey.js';
-import type { ViewDefinition } from '../../../src/views/viewEvent.js';
+import { compositeKey } from '../../../src/index.js';
+import type { ViewDefinition } from '../../../src/index.js';
 import { ACCOUNT_EVENT_TYPES, type AccountEvent, balanceChange } from '../accounts/accountEvents.js';
-import { recordName } from '../../../src/domain/domainRecord.js';
+import { recordName } from '../../../src/index.js';
 
 /** One line of an account's statement: a movement of money and the balance after it. */
 export interface StatementRow {

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anySequence, checkKeyScheme } from '../../../src/state/testing/compositeKeyProperties.js';
 import { indexRange } from '../../../src/views/indexProcessor.js';
-import type { ViewEvent } from '../../../src/views/viewEvent.js';
+import type { ViewEvent } from '../../../src/index.js';
 import type { AccountCommand } from '../accounts/accountCommands.js';
 import { accountDecider } from '../accounts/accountDecider.js';
 import { ACCOUNT_EVENT_TYPES, type AccountEvent } from '../accounts/accountEvents.js';
 import type { AccountState } from '../accounts/accountState.js';
-import { deepFreeze } from '../../../src/testing/deepFreeze.js';
-import { SeededRandom } from '../../../src/testing/seededRandom.js';
+import { deepFreeze } from '../../../src/testing/index.js';
+import { SeededRandom } from '../../../src/testing/index.js';
 import { accountStatementsView, type StatementRow, statementKey } from './accountStatementsView.js';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 30);

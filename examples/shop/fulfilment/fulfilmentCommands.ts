@@ -1,4 +1,4 @@
-import type { RoutedCommand } from '../../../src/domain/routedCommand.js';
+import type { RoutedCommand } from '../../routedCommand.js';
 import type { ReservationRejectionReason } from '../stock/stockEvents.js';
 import type { FulfilmentLine } from './fulfilmentState.js';
 

@@ -1,4 +1,4 @@
-import type { ListsEvery } from '../../../src/domain/domainRecord.js';
+import type { ListsEvery } from '../../../src/index.js';
 import type { OrderEvent } from '../orders/orderEvents.js';
 import type { StockReleased, StockReservationRejected, StockReserved } from '../stock/stockEvents.js';
 

@@ -5,7 +5,7 @@ import type { OrderItem } from '../orders/orderCommands.js';
 import type { OrderState } from '../orders/orderState.js';
 import type { StockState } from '../stock/stockState.js';
 import { FulfilmentSimulation } from '../testing/fulfilmentSimulation.js';
-import { SeededRandom } from '../../../src/testing/seededRandom.js';
+import { SeededRandom } from '../../../src/testing/index.js';
 
 const PRODUCTS = ['P-1', 'P-2', 'P-3', 'P-4'];
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderItem } from '../orders/orderCommands.js';
-import type { RoutedCommand } from '../../../src/domain/routedCommand.js';
+import type { RoutedCommand } from '../../routedCommand.js';
 import type { ReservationRejectionReason } from '../stock/stockEvents.js';
-import { sagaSpecification } from '../../../src/testing/sagaSpecification.js';
+import { sagaSpecification } from '../../../src/testing/index.js';
 import type { FulfilmentEvent } from './fulfilmentEvent.js';
 import { orderFulfilment } from './orderFulfilment.js';
 

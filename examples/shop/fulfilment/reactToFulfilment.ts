@@ -1,6 +1,6 @@
-import type { CommandContext } from '../../../src/domain/decider.js';
-import type { RoutedCommand } from '../../../src/domain/routedCommand.js';
-import type { Reaction } from '../../../src/domain/saga.js';
+import type { CommandContext } from '../../../src/index.js';
+import type { RoutedCommand } from '../../routedCommand.js';
+import type { Reaction } from '../../../src/index.js';
 import type { StockReservationRejected, StockReserved } from '../stock/stockEvents.js';
 import { confirmOrder, refusalReason, rejectOrder, releaseLine, reserveLine } from './fulfilmentCommands.js';
 import type { FulfilmentEvent } from './fulfilmentEvent.js';
@@ -12,7 +12,7 @@ import {
   type LineReservation,
 } from './fulfilmentState.js';
 
-type FulfilmentReaction = Reaction<FulfilmentState>;
+type FulfilmentReaction = Reaction<FulfilmentState, RoutedCommand>;
 
 const nothing = (state: FulfilmentState): FulfilmentReaction => ({ state, commands: [] });
 

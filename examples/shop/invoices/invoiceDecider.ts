@@ -1,4 +1,4 @@
-import type { Decider } from '../../../src/domain/decider.js';
+import type { Decider } from '../../../src/index.js';
 import { decideInvoice } from './decideInvoice.js';
 import { evolveInvoice } from './evolveInvoice.js';
 import { INVOICE_COMMAND_TYPES, type InvoiceCommand } from './invoiceCommands.js';

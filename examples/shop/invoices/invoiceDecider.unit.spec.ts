@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deciderSpecification } from '../../../src/testing/deciderSpecification.js';
+import { deciderSpecification } from '../../../src/testing/index.js';
 import type { InvoiceCommand } from './invoiceCommands.js';
 import { invoiceDecider } from './invoiceDecider.js';
 import type { InvoiceEvent } from './invoiceEvents.js';

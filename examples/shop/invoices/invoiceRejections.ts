@@ -1,4 +1,4 @@
-import type { RejectionCatalog } from '../../../src/domain/rejectionCatalog.js';
+import type { RejectionCatalog } from '../../../src/index.js';
 
 /** Why an invoice command can be rejected. A rejected command appends nothing. */
 export const INVOICE_REJECTIONS = {

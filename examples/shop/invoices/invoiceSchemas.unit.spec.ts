@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectRecordsMatchSchemas, type RecordSamples } from '../../../src/testing/recordConformance.js';
+import { expectRecordsMatchSchemas, type RecordSamples } from '../../testing/recordConformance.js';
 import { INVOICE_COMMAND_TYPES, type InvoiceCommand } from './invoiceCommands.js';
 import { INVOICE_EVENT_TYPES, type InvoiceEvent } from './invoiceEvents.js';
 

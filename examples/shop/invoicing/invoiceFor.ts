@@ -1,5 +1,5 @@
 import type { OrderConfirmed } from '../orders/orderEvents.js';
-import type { RoutedCommand } from '../../../src/domain/routedCommand.js';
+import type { RoutedCommand } from '../../routedCommand.js';
 
 export interface InvoicingOptions {
   /** Where invoices are published; an invoice's URL is `<invoiceBaseUrl>/<invoiceId>`. */

@@ -1,4 +1,4 @@
-import { accept, type CommandContext, type Decision, reject } from '../../../src/domain/decider.js';
+import { accept, type CommandContext, type Decision, reject } from '../../../src/index.js';
 import type { CancelOrder, ConfirmOrder, OrderCommand, RejectOrder, ShipOrder } from './orderCommands.js';
 import type { OrderEvent } from './orderEvents.js';
 import type { OrderRejectionCode } from './orderRejections.js';

@@ -1,4 +1,4 @@
-import type { Decider } from '../../../src/domain/decider.js';
+import type { Decider } from '../../../src/index.js';
 import { invoiceIdFor } from '../invoicing/invoiceFor.js';
 import { decideOrder } from './decideOrder.js';
 import { evolveOrder } from './evolveOrder.js';

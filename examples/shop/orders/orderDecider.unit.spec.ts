@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deciderSpecification, SPEC_NOW } from '../../../src/testing/deciderSpecification.js';
+import { deciderSpecification, SPEC_NOW } from '../../../src/testing/index.js';
 import type { OrderCommand, OrderItem } from './orderCommands.js';
 import { orderDecider } from './orderDecider.js';
 import type { OrderEvent } from './orderEvents.js';

@@ -1,4 +1,4 @@
-import type { DomainRecord, ListsEvery } from '../../../src/domain/domainRecord.js';
+import type { DomainRecord, ListsEvery } from '../../../src/index.js';
 import type { OrderItem } from './orderCommands.js';
 
 // Fields as in schemas/orders/<Type>.avsc (the schema test checks them). Times are epoch ms.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectRecordsMatchSchemas, type RecordSamples } from '../../../src/testing/recordConformance.js';
+import { expectRecordsMatchSchemas, type RecordSamples } from '../../testing/recordConformance.js';
 import { ORDER_COMMAND_TYPES, type OrderCommand } from './orderCommands.js';
 import { ORDER_EVENT_TYPES, type OrderEvent } from './orderEvents.js';
 

@@ -1,4 +1,4 @@
-import { type RecordValue, type UpcasterEntry, Upcasters } from '../../../src/serde/upcasters.js';
+import { type RecordValue, type UpcasterEntry, Upcasters } from '../../../src/index.js';
 
 interface OrderItem {
   quantity: number;

@@ -1,4 +1,4 @@
-import { type Decision, reject } from '../../../src/domain/decider.js';
+import { type Decision, reject } from '../../../src/index.js';
 import type { PlaceOrder } from './orderCommands.js';
 import type { OrderRejectionCode } from './orderRejections.js';
 import { orderTotal } from './orderTotal.js';

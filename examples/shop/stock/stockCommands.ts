@@ -1,4 +1,4 @@
-import type { DomainRecord, ListsEvery } from '../../../src/domain/domainRecord.js';
+import type { DomainRecord, ListsEvery } from '../../../src/index.js';
 
 // Fields as in schemas/stock/<Type>.avsc (the schema test checks them).
 

@@ -1,4 +1,4 @@
-import type { Decider } from '../../../src/domain/decider.js';
+import type { Decider } from '../../../src/index.js';
 import { decideStock } from './decideStock.js';
 import { evolveStock } from './evolveStock.js';
 import { STOCK_COMMAND_TYPES, type StockCommand } from './stockCommands.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deciderSpecification } from '../../../src/testing/deciderSpecification.js';
+import { deciderSpecification } from '../../../src/testing/index.js';
 import type { StockCommand } from './stockCommands.js';
 import { MAX_UNITS } from './stockCounts.js';
 import { stockDecider } from './stockDecider.js';

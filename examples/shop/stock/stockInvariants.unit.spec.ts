@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../../src/domain/decider.js';
-import { SeededRandom } from '../../../src/testing/seededRandom.js';
+import type { CommandContext } from '../../../src/index.js';
+import { SeededRandom } from '../../../src/testing/index.js';
 import type { StockCommand } from './stockCommands.js';
 import { stockDecider } from './stockDecider.js';
 import type { StockEvent } from './stockEvents.js';

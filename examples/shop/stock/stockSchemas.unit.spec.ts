@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readRecordSchema } from '../../../src/testing/avroRecordSchema.js';
-import { enumSymbols, expectRecordsMatchSchemas, type RecordSamples } from '../../../src/testing/recordConformance.js';
+import { readRecordSchema } from '../../testing/avroRecordSchema.js';
+import {
+  enumSymbols,
+  expectRecordsMatchSchemas,
+  type RecordSamples,
+} from '../../testing/recordConformance.js';
 import { STOCK_COMMAND_TYPES, type StockCommand } from './stockCommands.js';
 import { RESERVATION_REJECTION_REASONS, STOCK_EVENT_TYPES, type StockEvent } from './stockEvents.js';
 

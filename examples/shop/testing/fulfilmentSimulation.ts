@@ -1,13 +1,13 @@
-import type { Decider } from '../../../src/domain/decider.js';
+import type { Decider } from '../../../src/index.js';
 import { deciders } from '../../domainCatalog.js';
 import type { FulfilmentEvent } from '../fulfilment/fulfilmentEvent.js';
 import { orderFulfilment } from '../fulfilment/orderFulfilment.js';
 import type { FulfilmentState } from '../fulfilment/fulfilmentState.js';
 import { invoiceFor } from '../invoicing/invoiceFor.js';
 import type { OrderEvent } from '../orders/orderEvents.js';
-import type { RoutedCommand } from '../../../src/domain/routedCommand.js';
+import type { RoutedCommand } from '../../routedCommand.js';
 import type { StockEvent } from '../stock/stockEvents.js';
-import type { SeededRandom } from '../../../src/testing/seededRandom.js';
+import type { SeededRandom } from '../../../src/testing/index.js';
 
 type Message =
   | { readonly to: 'handler'; readonly routed: RoutedCommand }

@@ -1,5 +1,5 @@
-import type { ViewDefinition, ViewEvent } from '../../../src/views/viewEvent.js';
-import { recordName } from '../../../src/domain/domainRecord.js';
+import type { ViewDefinition, ViewEvent } from '../../../src/index.js';
+import { recordName } from '../../../src/index.js';
 import { INVOICE_EVENT_TYPES } from '../invoices/invoiceEvents.js';
 import { ORDER_EVENT_TYPES } from '../orders/orderEvents.js';
 import type { OrderStatus } from '../orders/orderState.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ViewEvent } from '../../../src/views/viewEvent.js';
+import type { ViewEvent } from '../../../src/index.js';
 import type { InvoiceEvent } from '../invoices/invoiceEvents.js';
 import type { OrderEvent } from '../orders/orderEvents.js';
-import { deepFreeze } from '../../../src/testing/deepFreeze.js';
+import { deepFreeze } from '../../../src/testing/index.js';
 import { type OrderRow, ordersView } from './ordersView.js';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 30);

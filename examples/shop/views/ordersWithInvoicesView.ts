@@ -1,4 +1,4 @@
-import type { ViewDefinition } from '../../../src/views/viewEvent.js';
+import type { ViewDefinition } from '../../../src/index.js';
 import type { OrderStatus } from '../orders/orderState.js';
 import type { OrderEventFields } from './ordersView.js';
 import { ORDER_VIEW_EVENT_TYPES, orderIdOf } from './ordersView.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ViewEvent } from '../../../src/views/viewEvent.js';
+import type { ViewEvent } from '../../../src/index.js';
 import type { OrderEvent } from '../orders/orderEvents.js';
-import { deepFreeze } from '../../../src/testing/deepFreeze.js';
+import { deepFreeze } from '../../../src/testing/index.js';
 import { ordersView } from './ordersView.js';
 import { type OrderWithInvoiceRow, ordersWithInvoicesView } from './ordersWithInvoicesView.js';
 

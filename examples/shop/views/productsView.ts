@@ -1,5 +1,5 @@
-import type { ViewDefinition, ViewEvent } from '../../../src/views/viewEvent.js';
-import { recordName } from '../../../src/domain/domainRecord.js';
+import type { ViewDefinition, ViewEvent } from '../../../src/index.js';
+import { recordName } from '../../../src/index.js';
 import { STOCK_EVENT_TYPES } from '../stock/stockEvents.js';
 
 /** A product as the catalogue shows it: units available (in stock, not reserved) and reserved. */

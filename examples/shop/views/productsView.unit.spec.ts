@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ViewEvent } from '../../../src/views/viewEvent.js';
-import { deepFreeze } from '../../../src/testing/deepFreeze.js';
+import type { ViewEvent } from '../../../src/index.js';
+import { deepFreeze } from '../../../src/testing/index.js';
 import type { StockEvent } from '../stock/stockEvents.js';
 import { type ProductRow, productsView } from './productsView.js';
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DomainName } from '../domain/domainRecord.js';
+import type { DomainName } from '../../src/index.js';
 
 /** The parts of an Avro schema the type checks read. */
 export interface AvroField {

@@ -1,6 +1,6 @@
 import avsc from 'avsc';
 import { expect } from 'vitest';
-import { type DomainName, recordName } from '../domain/domainRecord.js';
+import { type DomainName, recordName } from '../../src/index.js';
 import {
   type AvroRecordSchema,
   readRecordSchema,
