@@ -182,7 +182,7 @@ describe('the write side', () => {
     });
   });
 
-  it('sends an undecodable command to the dead-letter topic with an ERROR result and keeps going', async () => {
+  it('sends an undecodable command to the dead-letter topic with a FAILED result and keeps going', async () => {
     await producer.send({
       topic: 'stock.commands',
       messages: [
@@ -190,7 +190,7 @@ describe('the write side', () => {
       ],
     });
     expect(await results.waitFor('garbage-1')).toMatchObject({
-      status: 'ERROR',
+      status: 'FAILED',
       rejection: { code: 'UNDECODABLE_COMMAND' },
     });
     const dlq = await consumeAll(app.kafka, 'stock-commands.dlq', 1);

@@ -15,7 +15,7 @@ import { application } from '../../topology/application.js';
  * Command records written to `stock.commands` directly, not through CommandSender, that the
  * stock command handler refuses for what addresses them: without a key, with a key or a ce_id
  * that breaks the id rules, with a key that is not the command's aggregate id. Each goes to the
- * dead-letter topic with an ERROR result naming why, and changes no state: no event, no snapshot,
+ * dead-letter topic with a FAILED result naming why, and changes no state: no event, no snapshot,
  * and the aggregate it named goes on from its version.
  */
 let stack: TestStack;
@@ -150,12 +150,12 @@ describe('the command handler, given records that break the id rules', () => {
     for (const [, type, fields, key, commandId] of refused) await produce(type, fields, key, commandId);
   });
 
-  it.each(refused)('refuses %s with an ERROR result', async (_case, type, _fields, key, commandId, code) => {
+  it.each(refused)('refuses %s with a FAILED result', async (_case, type, _fields, key, commandId, code) => {
     expect(await results.waitFor(commandId)).toMatchObject({
       commandId,
       commandType: `kes.stock.${type}`,
       aggregateId: key ?? '',
-      status: 'ERROR',
+      status: 'FAILED',
       version: null,
       eventCount: 0,
       events: [],

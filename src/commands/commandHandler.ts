@@ -39,7 +39,7 @@ import {
  * events (CloudEvents headers, one version each) to `<domain>.events`, writes the new snapshot to
  * the store (and so to `<domain>.aggregates`), and the result to kes.command-results. A command
  * record without a key, with a key or command id that breaks the id rules, or that cannot be
- * decoded, or whose decider throws, goes to the dead-letter topic with an ERROR result; the
+ * decoded, or whose decider throws, goes to the dead-letter topic with a FAILED result; the
  * partition keeps moving.
  */
 export interface CommandHandlerOptions<C extends { type: string }, E extends { type: string }, S> {
@@ -283,7 +283,7 @@ export function commandHandler<C extends { type: string }, E extends { type: str
         commandId: meta.commandId,
         commandType: record.headers[CloudEventHeaders.type] ?? 'unknown',
         aggregateId: record.key ?? '',
-        status: 'ERROR',
+        status: 'FAILED',
         version: null,
         eventCount: 0,
         events: [],
@@ -298,11 +298,11 @@ export function commandHandler<C extends { type: string }, E extends { type: str
   };
 }
 
-/** The code of an ERROR result: why the command could not be processed. */
+/** The code of a FAILED result: why the command could not be processed. */
 function resultCodeOf(error: Error): string {
   if (error instanceof InvalidCommandRecordError) return error.resultCode;
   if (error instanceof UndecodableCommandError) return ResultCodes.UNDECODABLE_COMMAND;
-  return ResultCodes.PROCESSING_ERROR;
+  return ResultCodes.HANDLER_EXCEPTION;
 }
 
 /** A command's id, correlation id and expected version, from its CloudEvents headers. */

@@ -2,7 +2,7 @@
  * The outcome of one command (schemas/common/CommandResult.avsc), written to kes.command-results
  * keyed by command id in the same transaction as the command's events.
  */
-export type CommandStatus = 'ACCEPTED' | 'REJECTED' | 'CONFLICT' | 'ERROR';
+export type CommandStatus = 'ACCEPTED' | 'REJECTED' | 'CONFLICT' | 'FAILED';
 
 export interface EventPosition {
   readonly topic: string;
@@ -15,7 +15,7 @@ export interface CommandResult {
   readonly commandType: string;
   readonly aggregateId: string;
   readonly status: CommandStatus;
-  /** The aggregate's version after the command; null when nothing was decided (ERROR). */
+  /** The aggregate's version after the command; null when nothing was decided (FAILED). */
   readonly version: number | null;
   readonly eventCount: number;
   readonly events: readonly { readonly type: string; readonly id: string; readonly sequence: number }[];
@@ -27,7 +27,10 @@ export interface CommandResult {
 export const COMMAND_RESULTS_TOPIC = 'kes.command-results';
 export const COMMAND_RESULT_TYPE = 'kes.common.CommandResult';
 
-/** Codes of results that are not business rejections. */
+/**
+ * Codes of results that are not business rejections: VERSION_CONFLICT for CONFLICT, and for FAILED
+ * why the command could not be processed.
+ */
 export const ResultCodes = {
   VERSION_CONFLICT: 'VERSION_CONFLICT',
   UNDECODABLE_COMMAND: 'UNDECODABLE_COMMAND',
@@ -37,5 +40,9 @@ export const ResultCodes = {
   INVALID_AGGREGATE_ID: 'INVALID_AGGREGATE_ID',
   /** A command record whose ce_id breaks the id rules. */
   INVALID_COMMAND_ID: 'INVALID_COMMAND_ID',
-  PROCESSING_ERROR: 'PROCESSING_ERROR',
+  /**
+   * The command handler threw on a decoded command: its decider threw, an event did not encode or
+   * was too large, or the record's type is not a command of the domain.
+   */
+  HANDLER_EXCEPTION: 'HANDLER_EXCEPTION',
 } as const;

@@ -8,7 +8,7 @@ import { aggregateIdProblem, commandIdProblem } from './idRules.js';
  * key, a key or a command id that breaks the id rules (idRules.ts), a key that is not the
  * aggregate id the command names. Records sent through CommandSender never are; these come from
  * producers that write `<domain>.commands` directly. Permanent: sent again, the record fails
- * again, so it goes to the dead-letter topic with an ERROR result carrying `resultCode`, and
+ * again, so it goes to the dead-letter topic with a FAILED result carrying `resultCode`, and
  * changes no state.
  */
 export abstract class InvalidCommandRecordError extends Error {

@@ -134,7 +134,7 @@ describe('customer', () => {
     expect(authorizeShop(ada, command('CancelOrder', { orderId: 'o-1', reason: 'no' }))).toEqual({
       allowed: true,
       customerId: 'ada',
-      order: 'o-1',
+      owned: { domain: 'orders', aggregateId: 'o-1' },
     });
   });
 

@@ -70,7 +70,7 @@ export const API_ERRORS = {
   COMMAND_FAILED: {
     status: 500,
     description:
-      'The command could not be processed (it went to the dead-letter topic); nothing was appended.',
+      'The command could not be processed (it went to the dead-letter topic); nothing was appended. `rejection.code` names why, e.g. `HANDLER_EXCEPTION` (the command handler threw: its decider, or an event that did not encode or was too large) or `UNDECODABLE_COMMAND`.',
   },
   INTERNAL_ERROR: { status: 500, description: 'An unexpected error; the log has the details.' },
   NOT_READY: {

@@ -62,7 +62,7 @@ describe('avroJsonSchema of CommandResult', () => {
   it('makes an enum a string of its symbols, and a logical type its underlying type', () => {
     expect(properties.status).toMatchObject({
       type: 'string',
-      enum: ['ACCEPTED', 'REJECTED', 'CONFLICT', 'ERROR'],
+      enum: ['ACCEPTED', 'REJECTED', 'CONFLICT', 'FAILED'],
     });
     expect(properties.processedAt).toEqual({
       type: 'integer',

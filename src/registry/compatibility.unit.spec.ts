@@ -79,6 +79,10 @@ describe('compatibility: can the reader read what the writer wrote', () => {
     expect(reads(enumOf(['A', 'B', 'C']), enumOf(['A', 'B']))).toBe(true);
     expect(reads(enumOf(['A', 'B']), enumOf(['A', 'B', 'C']))).toBe(false);
     expect(reads(enumOf(['A', 'B'], { default: 'A' }), enumOf(['A', 'B', 'C']))).toBe(true);
+    // A renamed symbol (CommandResult's ERROR, FAILED from version 2): the old one reads as the
+    // reader's default; a default only the writer has helps no reader.
+    expect(reads(enumOf(['A', 'F'], { default: 'F' }), enumOf(['A', 'E']))).toBe(true);
+    expect(reads(enumOf(['A', 'E']), enumOf(['A', 'F'], { default: 'F' }))).toBe(false);
   });
 
   it('logical types are checked as their underlying types', () => {

@@ -63,6 +63,27 @@ describe('golden OrderPlaced v1 events', () => {
   });
 });
 
+describe('golden CommandResult v1 results', () => {
+  const v1 = JSON.parse(
+    fs.readFileSync(path.join(import.meta.dirname, 'golden/CommandResult.v1.json'), 'utf8'),
+  ) as Golden;
+  const commandResult = catalog.get('kes.common.CommandResult')!;
+
+  it('were written with the schema kept as version 1 in the history (history never changes)', () => {
+    expect(canonicalSchema(commandResult.versions[0]!.text)).toBe(v1.writerSchema);
+  });
+
+  it.each(v1.cases.map((c) => [c.name, c] as const))(
+    'decode with the v2 reader schema, ERROR read as the enum default FAILED: %s',
+    async (_name, c) => {
+      const { decoder } = decoderWith({ 21: v1.writerSchema });
+      const decoded = await decoder.decode(encodeWire(21, Buffer.from(c.avro, 'hex')));
+      expect(decoded).toMatchObject({ type: 'kes.common.CommandResult', writerVersion: 1, version: 2 });
+      expect(decoded.value).toEqual(c.expected);
+    },
+  );
+});
+
 describe('RecordDecoder', () => {
   const current = orderPlaced.versions.at(-1)!.text;
   const v2Value = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCHEMAS_DIR } from '../../examples/testing/avroRecordSchema.js';
+import { checkCompatibility } from '../registry/compatibility.js';
 import { loadSchemaCatalog } from './loadSchemaCatalog.js';
 import { SchemaCatalog, type SchemaFile } from './schemaCatalog.js';
 
@@ -109,6 +110,18 @@ describe("the project's schemas", () => {
       [1, 'orders/history/OrderPlaced.v1.avsc'],
       [2, 'orders/OrderPlaced.avsc'],
     ]);
+  });
+
+  it('keep CommandResult version 1 (status ERROR) in the history, and version 2 (FAILED) reads it', () => {
+    const commandResult = catalog.get('kes.common.CommandResult')!;
+    expect(commandResult.versions.map((v) => [v.version, v.path])).toEqual([
+      [1, 'common/history/CommandResult.v1.avsc'],
+      [2, 'common/CommandResult.avsc'],
+    ]);
+    const [v1, v2] = commandResult.versions.map((v) => v.text) as [string, string];
+    expect(checkCompatibility('BACKWARD_TRANSITIVE', v2, [{ version: 1, schema: v1 }])).toEqual([]);
+    // Version 1 cannot read FAILED: it has no default.
+    expect(checkCompatibility('FORWARD', v2, [{ version: 1, schema: v1 }])).not.toEqual([]);
   });
 });
 

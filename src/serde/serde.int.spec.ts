@@ -29,11 +29,13 @@ const json = async (p: string) => (await fetch(`${registry.url}${p}`)).json();
 describe('Serde against the embedded registry', () => {
   it('registers every schema version under <topic>-<full name> with BACKWARD_TRANSITIVE', async () => {
     const registered = await serde.registerAll();
-    // 50 subjects, OrderPlaced with two versions.
-    expect(registered).toHaveLength(51);
+    // 50 subjects, OrderPlaced and CommandResult with two versions.
+    expect(registered).toHaveLength(52);
     const orderPlaced = registered.filter((r) => r.subject === 'orders.events-kes.orders.OrderPlaced');
     expect(orderPlaced.map((r) => r.version)).toEqual([1, 2]);
     expect(await json('/subjects/orders.events-kes.orders.OrderPlaced/versions')).toEqual([1, 2]);
+    // CommandResult v2 (ERROR renamed FAILED, with FAILED the enum's default) over v1.
+    expect(await json('/subjects/kes.command-results-kes.common.CommandResult/versions')).toEqual([1, 2]);
     expect(await json('/config/stock.events-kes.stock.StockReserved')).toEqual({
       compatibilityLevel: 'BACKWARD_TRANSITIVE',
     });

@@ -20,7 +20,7 @@ import { application } from '../../topology/application.js';
  *   waits for, and becomes ready once the registry is back;
  * - commands written by another service with a newer version of their schema, which the instance
  *   has never seen, while the registry is down for 15 s, are all processed and accepted once it is
- *   back: nothing dead-lettered, nothing answered ERROR;
+ *   back: nothing dead-lettered, nothing answered FAILED;
  * - a Kafka broker killed (SIGKILL) and started again under HTTP load: every answer is 200, 202 or
  *   503, and every command acknowledged (200, 202) is applied exactly once.
  */
