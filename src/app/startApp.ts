@@ -90,7 +90,7 @@ export interface HttpOptions {
    * balancer stops sending before the server stops listening (KES_DRAIN_MS). Default 0.
    */
   readonly drainMs?: number;
-  /** Require HS256 bearer tokens signed with this secret (KES_JWT_SECRET; README: Security). */
+  /** Require HS256 bearer tokens signed with this secret (KES_JWT_SECRET; docs/operations.md: Security). */
   readonly jwtSecret?: string;
 }
 

@@ -65,7 +65,7 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
       },
       ...(context.jwtSecret !== undefined
         ? {
-            // Every route but /health/*, /metrics and /docs (see the README's Security).
+            // Every route but /health/*, /metrics and /docs (see docs/operations.md, Security).
             components: {
               securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
             },

@@ -13,7 +13,7 @@ import type { SchemasRecord } from './schemasRecords.js';
 /**
  * The registry's decisions, as pure functions of its state: reads answer from the state, writes
  * return the `_schemas` records to append and the answer to give once they are applied. They
- * throw a RegistryError for every refusal. Rules follow Confluent's registry (see the README).
+ * throw a RegistryError for every refusal. Rules follow Confluent's registry (see docs/registry.md).
  */
 
 /** Records to append, and the answer once they are applied. No records: nothing to write. */

@@ -154,7 +154,7 @@ export const DIFFERENCES = {
     kes: '422, error_code 42201: references are not supported',
     apicurio: 'supported',
     outcome:
-      'kes deviates: references are not implemented (README, "Not supported"); kes\'s schemas are self-contained',
+      'kes deviates: references are not implemented (docs/registry.md, "Not supported"); kes\'s schemas are self-contained',
   },
   highestIdKept: {
     endpoint: 'DELETE /subjects/{subject}?permanent=true when the subject holds the highest schema id issued',

@@ -6,8 +6,8 @@ import { type RegistryProcess, spawnRegistry } from '../support/registryProcess.
 import { run } from '../support/run.js';
 
 /**
- * The README's curl walkthrough, run as written against `kes registry` started as a user starts it:
- * every `$ ` command (with its `\` continuation lines) in the block after the
+ * The curl walkthrough of docs/registry.md, run as written against `kes registry` started as a
+ * user starts it: every `$ ` command (with its `\` continuation lines) in the block after the
  * `<!-- registry-walkthrough -->` marker, whose output must be the lines that follow it. Only the
  * registry's address changes, to the port this test's registry listens on.
  */
@@ -17,10 +17,10 @@ interface Step {
 }
 
 function walkthrough(): Step[] {
-  const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
-  const start = readme.indexOf('<!-- registry-walkthrough -->');
-  if (start < 0) throw new Error('no registry walkthrough in the README');
-  const block = /```console\n([\s\S]*?)```/.exec(readme.slice(start))![1]!;
+  const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/registry.md'), 'utf8');
+  const start = doc.indexOf('<!-- registry-walkthrough -->');
+  if (start < 0) throw new Error('no registry walkthrough in docs/registry.md');
+  const block = /```console\n([\s\S]*?)```/.exec(doc.slice(start))![1]!;
   const steps: Step[] = [];
   let continuing = false;
   for (const line of block.split('\n')) {
@@ -54,7 +54,7 @@ afterAll(async () => {
   expect(registry.output()).toContain('registry stopped');
 });
 
-describe('the README curl walkthrough against kes registry', () => {
+describe('the curl walkthrough of docs/registry.md against kes registry', () => {
   const steps = walkthrough();
 
   it('has steps', () => {
