@@ -40,7 +40,8 @@ import {
  * the store (and so to `<domain>.aggregates`), and the result to kes.command-results. A command
  * record without a key, with a key or command id that breaks the id rules, or that cannot be
  * decoded, or whose decider throws, goes to the dead-letter topic with a FAILED result; the
- * partition keeps moving.
+ * partition keeps moving. Once a second (a punctuator), each task forgets the results whose
+ * idempotency window is over, whether or not commands arrive.
  */
 export interface CommandHandlerOptions<C extends { type: string }, E extends { type: string }, S> {
   readonly name: string;
@@ -58,7 +59,11 @@ export interface CommandHandlerOptions<C extends { type: string }, E extends { t
   readonly idempotencyMaxResults?: number;
 }
 
-/** How often a task deletes expired command results, and how many at most each time. */
+/**
+ * How often a task deletes expired command results (its punctuator), and how many at most each
+ * time: a punctuation that deleted a full batch runs again at once, so the sweep keeps up with
+ * any rate while each transaction stays small.
+ */
 const SWEEP_INTERVAL_MS = 1000;
 const SWEEP_LIMIT = 1000;
 
@@ -73,40 +78,39 @@ export function commandHandler<C extends { type: string }, E extends { type: str
   const fullName = (type: string) => `kes.${domain}.${type}`;
   const retention = options.idempotencyRetentionMs ?? IDEMPOTENCY_RETENTION_MS;
   const maxResults = options.idempotencyMaxResults ?? Infinity;
-  /** Per task (partition): when its expired results are next deleted. */
-  const nextSweep = new Map<number, number>();
+
+  /** How many results the task remembers. */
+  const rememberedCount = async (store: StoreAccess): Promise<number> => {
+    const stored = await store.get(RESULT_COUNT_KEY);
+    if (stored !== undefined) return decodeCount(stored);
+    // A store from before the count was kept (or a new one): counted, and kept from then on.
+    let count = 0;
+    for await (const [key] of store.range({ gte: dueExpiries(0).gte })) {
+      if (!isExpiryKey(key)) break;
+      count++;
+    }
+    if (count > 0) store.put(RESULT_COUNT_KEY, encodeCount(count));
+    return count;
+  };
 
   /**
-   * Deletes the results that expired by `at`, and the oldest beyond `maxResults`, a bounded batch
-   * at a time: once a second per task, or at once again while a full batch was due (so the sweep
-   * keeps up with any rate). Returns how many results the task remembers.
+   * Deletes the results that expired by `at`, and the oldest beyond `maxResults`, at most
+   * SWEEP_LIMIT of them. Returns how many it deleted.
    */
-  const sweep = async (store: StoreAccess, partition: number, at: number): Promise<number> => {
-    const stored = await store.get(RESULT_COUNT_KEY);
-    let count = decodeCount(stored);
-    if (stored === undefined) {
-      // A store from before the count was kept (or a new one): counted once.
-      for await (const [key] of store.range({ gte: dueExpiries(at).gte })) {
-        if (!isExpiryKey(key)) break;
-        count++;
-      }
-      store.put(RESULT_COUNT_KEY, encodeCount(count));
-    }
-    if ((nextSweep.get(partition) ?? 0) > at) return count;
-    const due = dueExpiries(at).lt;
+  const sweep = async (store: StoreAccess, at: number): Promise<number> => {
+    let count = await rememberedCount(store);
+    const { gte, lt: due } = dueExpiries(at);
     let deleted = 0;
-    // Expiry keys sort by time: the due ones first, then the oldest of the others (leaving room
-    // for the result about to be remembered).
-    for await (const [key] of store.range({ gte: dueExpiries(at).gte, limit: SWEEP_LIMIT })) {
-      if (!isExpiryKey(key) || (key >= due && count < maxResults)) break;
+    // Expiry keys sort by time: the due ones first, then the oldest of the others.
+    for await (const [key] of store.range({ gte, limit: SWEEP_LIMIT })) {
+      if (!isExpiryKey(key) || (key >= due && count <= maxResults)) break;
       store.delete(key);
       store.delete(expiredResult(key));
       deleted++;
       count = Math.max(0, count - 1);
     }
     if (deleted > 0) store.put(RESULT_COUNT_KEY, encodeCount(count));
-    nextSweep.set(partition, deleted === SWEEP_LIMIT ? at : at + SWEEP_INTERVAL_MS);
-    return count;
+    return deleted;
   };
 
   /** The result record, built once the events are written (so it can name their position). */
@@ -131,6 +135,18 @@ export function commandHandler<C extends { type: string }, E extends { type: str
 
   return {
     name,
+    // Results expire on a timer, whether or not commands arrive.
+    punctuators: [
+      {
+        name: 'idempotency-sweep',
+        intervalMs: SWEEP_INTERVAL_MS,
+        async punctuate(context) {
+          const at = options.now ? options.now() : context.now;
+          const deleted = await sweep(context.store(storeName), at);
+          return deleted === SWEEP_LIMIT ? 'more' : undefined;
+        },
+      },
+    ],
     // The aggregates a chunk addresses, and its commands' remembered results, are loaded in one read.
     prefetch: (records) =>
       new Map([
@@ -183,7 +199,7 @@ export function commandHandler<C extends { type: string }, E extends { type: str
         return;
       }
       const processedAt = now();
-      const rememberedCount = await sweep(store, context.partition, processedAt);
+      const resultsBefore = await rememberedCount(store);
       const base = { commandId: meta.commandId, commandType: decoded.type, aggregateId, processedAt };
       /**
        * Writes the new snapshot and remembers the result now, so that a repeat later in the same
@@ -195,7 +211,7 @@ export function commandHandler<C extends { type: string }, E extends { type: str
         if (after.version !== snapshot.version) store.put(aggregateId, encodeJson(after));
         store.put(resultKey(aggregateId, result.commandId), encodeJson(result));
         store.put(expiryKey(processedAt + retention, aggregateId, result.commandId), Buffer.alloc(0));
-        store.put(RESULT_COUNT_KEY, encodeCount(rememberedCount + 1));
+        store.put(RESULT_COUNT_KEY, encodeCount(resultsBefore + 1));
         return result;
       };
       const refuse = (status: CommandStatus, code: string, message: string) => {

@@ -11,10 +11,12 @@ import type { Processor } from './processor.js';
 import {
   type ProcessedChunk,
   type ProcessingGuarantee,
+  PunctuationWaitingError,
   StreamTask,
   type TaskStore,
   TaskWaitingError,
 } from './streamTask.js';
+import { checkPunctuators } from './punctuationSchedule.js';
 import { TaskState } from './taskState.js';
 import { transientCause } from './transientError.js';
 import { backoffMs } from '../errors/backoff.js';
@@ -41,6 +43,12 @@ import { stoppableConsumer } from '../kafka/stoppableConsumer.js';
  * that may pass (the registry or a broker out of reach, a disk write failing: TaskWaitingError)
  * is never dead-lettered: its task pauses and reads the same records again after a backoff, for at
  * most taskTimeoutMs in a row; then the instance gives up (onFatal) rather than skip anything.
+ *
+ * Punctuations (the processor's timers): one timer per runner ticks every PUNCTUATION_TICK_MS at
+ * most and queues the due punctuation of each running task, so they run on idle partitions too.
+ * A punctuation fails as a chunk does: one that may pass holds the task's punctuations for the
+ * partition's backoff (one failure streak with its records, so the task timeout counts it); a
+ * fenced one closes the task; any other (a failed transaction, a bug in the punctuator) revives it.
  */
 
 export interface TaskResources {
@@ -118,12 +126,16 @@ interface FailureStreak extends TaskWaiting {
   attempt: () => void;
   /** The task started again since (it is not reported while so; a failure goes on with the streak). */
   restarted?: boolean;
+  /** A punctuation waits (PunctuationWaitingError): its next success ends the streak. */
+  punctuation?: boolean;
 }
 
 /** Backoff between attempts of a task that fails: 100 ms doubling to 5 s (Kafka's retry.backoff.ms). */
 const retryBackoffMs = (attempt: number) => backoffMs(attempt, 100, 5000);
 /** A failure this long after the last one starts a new streak (the task got on in between). */
 const STREAK_GAP_MS = 60_000;
+/** How often the runner looks for due punctuations, at most: they run up to this much late. */
+const PUNCTUATION_TICK_MS = 100;
 
 export class ProcessorRunner implements GroupRunner {
   private consumer: Consumer | undefined;
@@ -137,12 +149,14 @@ export class ProcessorRunner implements GroupRunner {
   /** Per topic partition, a fetch offset past the task's position seen again and again. */
   private readonly fetchedAhead = new Map<string, { offset: string; times: number }>();
   private committer: GroupOffsetCommitter | undefined;
+  private punctuationTimer: NodeJS.Timeout | undefined;
   private readonly groupId: string;
   private readonly logger: Logger;
 
   constructor(private readonly options: ProcessorRunnerOptions) {
     this.groupId = `${options.applicationId}-${options.spec.name}`;
     this.logger = options.logger.child({ processor: options.spec.name });
+    checkPunctuators(options.processor.punctuators ?? []);
   }
 
   get name(): string {
@@ -210,6 +224,63 @@ export class ProcessorRunner implements GroupRunner {
       this.committer = new GroupOffsetCommitter(this.options.kafka);
     await this.startConsumer();
     this.options.group.add(this);
+    const intervals = (this.options.processor.punctuators ?? []).map((p) => p.intervalMs);
+    if (intervals.length > 0) {
+      this.punctuationTimer = setInterval(
+        () => this.punctuateDue(),
+        Math.min(PUNCTUATION_TICK_MS, ...intervals),
+      );
+      this.punctuationTimer.unref();
+    }
+  }
+
+  /** Queues the due punctuation of every running task (one at a time per task). */
+  private punctuateDue(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    for (const [partition, entry] of this.tasks) {
+      if (entry.task?.punctuationDue(now)) void this.punctuate(partition, entry, entry.task);
+    }
+  }
+
+  private async punctuate(partition: number, entry: TaskEntry, task: StreamTask): Promise<void> {
+    try {
+      if ((await task.punctuate()) !== undefined) this.punctuated(partition);
+    } catch (err) {
+      // Closed (and maybe opened again) meanwhile: whoever closed it decides what comes next.
+      if (this.stopped || this.tasks.get(partition) !== entry) return;
+      if (err instanceof PunctuationWaitingError) {
+        // One attempt at a time per partition: records that wait keep theirs; a punctuation needs
+        // none (the next tick after the hold runs it), only the backoff and the task timeout.
+        const streak = this.failing.get(partition);
+        const attempt = streak?.timer ? streak.attempt : () => undefined;
+        this.retryLater(partition, err, undefined, attempt, true);
+        const attempts = this.failing.get(partition)?.attempts ?? 1;
+        task.holdPunctuations(Date.now() + retryBackoffMs(attempts - 1));
+        return;
+      }
+      const where = { err, partition };
+      if (isFenced(err)) {
+        this.logger.warn(where, 'task fenced by a newer owner during a punctuation; closing it');
+        await this.closeTask(partition);
+        await this.afterFenced(partition);
+        return;
+      }
+      this.logger.warn(where, 'punctuation failed; the task starts again from its committed offsets');
+      await this.reviveTask(partition, err);
+    }
+  }
+
+  /** A punctuation ran: a streak of its own waits is over (records that wait go on with theirs). */
+  private punctuated(partition: number): void {
+    const streak = this.failing.get(partition);
+    if (!streak?.punctuation || streak.topic !== undefined) return;
+    clearTimeout(streak.timer);
+    this.failing.delete(partition);
+    this.logger.info(
+      { partition, waitedMs: Date.now() - streak.since, attempts: streak.attempts },
+      `${streak.waitingFor} is back; the task punctuates again`,
+    );
   }
 
   private async startConsumer(): Promise<void> {
@@ -558,7 +629,13 @@ export class ProcessorRunner implements GroupRunner {
    * the partition has failed for taskTimeoutMs in a row, the instance gives up (onFatal) rather
    * than skip anything; without onFatal, it goes on trying at the longest backoff.
    */
-  private retryLater(partition: number, err: unknown, topic: string | undefined, attempt: () => void): void {
+  private retryLater(
+    partition: number,
+    err: unknown,
+    topic: string | undefined,
+    attempt: () => void,
+    punctuation = false,
+  ): void {
     if (this.stopped || !this.assignment.includes(partition)) return;
     const now = Date.now();
     let previous = this.failing.get(partition);
@@ -566,11 +643,14 @@ export class ProcessorRunner implements GroupRunner {
       // An attempt is on its way (one per partition): it does what the latest failure needs
       // (a task closed meanwhile is opened again, not merely read from).
       previous.attempt = attempt;
+      if (!punctuation) previous.punctuation = false;
       return;
     }
     if (previous && now - previous.failedAt > STREAK_GAP_MS) previous = undefined;
     const waitingFor =
-      err instanceof TaskWaitingError ? err.waitingFor : (transientCause(err) ?? 'its task to start again');
+      err instanceof TaskWaitingError || err instanceof PunctuationWaitingError
+        ? err.waitingFor
+        : (transientCause(err) ?? 'its task to start again');
     const since = previous?.since ?? now;
     const attempts = (previous?.attempts ?? 0) + 1;
     const say = previous === undefined || now - previous.loggedAt >= 30_000;
@@ -578,6 +658,7 @@ export class ProcessorRunner implements GroupRunner {
     const streak: FailureStreak = {
       attempt,
       restarted: false,
+      punctuation: punctuation && (previous === undefined || previous.punctuation === true),
       partition,
       topic: topic ?? previous?.topic,
       waitingFor,
@@ -693,6 +774,7 @@ export class ProcessorRunner implements GroupRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.punctuationTimer);
     for (const p of [...this.failing.keys()]) this.forgetFailures(p);
     this.options.group.remove(this);
     await this.consumer?.disconnect();

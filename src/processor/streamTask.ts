@@ -3,7 +3,14 @@ import type { Logger } from 'pino';
 import type { TransactionalStore } from '../state/transactionalStore.js';
 import type { Forwarded, KesRecord, OutputRecord, RecordPosition } from './kesRecord.js';
 import { partitionForKey } from './partitioner.js';
-import type { AfterBuilder, Processor, ProcessorContext, StoreAccess } from './processor.js';
+import type {
+  AfterBuilder,
+  Processor,
+  ProcessorContext,
+  PunctuationContext,
+  StoreAccess,
+} from './processor.js';
+import { PunctuationSchedule } from './punctuationSchedule.js';
 import { recordScope } from './recordScope.js';
 import { checkTaskTransition, TaskState } from './taskState.js';
 import { transientCause } from './transientError.js';
@@ -70,6 +77,33 @@ export class TaskWaitingError extends Error {
   }
 }
 
+/**
+ * A punctuation hit a failure that may pass (transientCause): nothing of it was written; the
+ * caller holds the task's punctuations for a backoff, after which the same punctuator runs again.
+ */
+export class PunctuationWaitingError extends Error {
+  override readonly name = 'PunctuationWaitingError';
+
+  constructor(
+    readonly task: string,
+    readonly punctuator: string,
+    readonly waitingFor: string,
+    cause: unknown,
+  ) {
+    super(
+      `punctuation ${punctuator} of task ${task} waits for ${waitingFor}: ${(cause as Error)?.message ?? String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+/** What a punctuation did. */
+export interface Punctuated {
+  readonly punctuator: string;
+  /** Records written: its outputs and the changelog records of its store writes. */
+  readonly outputs: number;
+}
+
 /** Headers a dead-lettered record carries, besides its own. */
 export const DeadLetterHeaders = {
   processor: 'kes.dlq.processor',
@@ -86,7 +120,8 @@ export const DeadLetterHeaders = {
  * input offsets are committed together (exactly once), and only then are the store writes applied
  * locally, with the changelog offset as checkpoint. A transaction that fails is aborted and its
  * store writes dropped; the caller re-reads the chunk. Under at-least-once the same happens
- * without a transaction, and the consumer commits the offsets afterwards.
+ * without a transaction, and the consumer commits the offsets afterwards. Its processor's
+ * punctuators run between chunks, each punctuation in a transaction of its own (`punctuate`).
  */
 export class StreamTask {
   private state: TaskState = TaskState.Created;
@@ -107,6 +142,10 @@ export class StreamTask {
    */
   readonly positions = new Map<string, bigint>();
   private flushTimer: NodeJS.Timeout | undefined;
+  /** Made when the task starts Running (so a revived task starts its schedule again). */
+  private schedule: PunctuationSchedule | undefined;
+  /** A punctuation waits in the queue or runs: no second one is queued behind it. */
+  private punctuationQueued = false;
 
   constructor(private readonly options: StreamTaskOptions) {
     this.id = `${options.processor.name}-${options.partition}`;
@@ -124,6 +163,77 @@ export class StreamTask {
   transitionTo(to: TaskState): void {
     checkTaskTransition(this.id, this.state, to);
     this.state = to;
+    const punctuators = this.options.processor.punctuators ?? [];
+    if (to === TaskState.Running && punctuators.length > 0) {
+      this.schedule = new PunctuationSchedule(punctuators, Date.now());
+    }
+  }
+
+  /** Whether a punctuator is due (and none is queued already): `punctuate` would run it. */
+  punctuationDue(now = Date.now()): boolean {
+    return (
+      this.state === TaskState.Running && !this.punctuationQueued && this.schedule?.due(now) !== undefined
+    );
+  }
+
+  /** After a punctuation's failure that may pass: no punctuation runs before `until`. */
+  holdPunctuations(until: number): void {
+    this.schedule?.holdUntil(until);
+  }
+
+  /**
+   * Runs the punctuator that is due once the chunks queued before it are done (never during one),
+   * and commits what it wrote in a transaction of its own (exactly once: with the offsets of input
+   * that wrote nothing, if any wait). Resolves with what it did, or undefined when none was due
+   * (or the task no longer runs). Throws PunctuationWaitingError for a failure that may pass;
+   * any other error (a bug in the punctuator, a failed transaction) leaves the task to be revived.
+   */
+  punctuate(): Promise<Punctuated | undefined> {
+    this.punctuationQueued = true;
+    return this.enqueue(() => this.punctuateNow()).finally(() => {
+      this.punctuationQueued = false;
+    });
+  }
+
+  private async punctuateNow(): Promise<Punctuated | undefined> {
+    const now = Date.now();
+    const punctuator = this.state === TaskState.Running ? this.schedule?.due(now) : undefined;
+    if (!punctuator) return undefined;
+    const scopes = new Map<string, TransactionalStore>();
+    const outputs: PendingOutput[] = [];
+    const context: PunctuationContext = {
+      partition: this.options.partition,
+      now,
+      store: (name) => this.scope(scopes, name),
+      forward: (output) => push(outputs, this.pending(withTraceHeaders(output))),
+    };
+    let more: boolean;
+    try {
+      more = (await punctuator.punctuate(context)) === 'more';
+      for (const scope of scopes.values()) await scope.commit();
+    } catch (err) {
+      for (const store of this.stores.values()) store.transaction.abort();
+      const waitingFor = transientCause(err);
+      if (waitingFor !== undefined)
+        throw new PunctuationWaitingError(this.id, punctuator.name, waitingFor, err);
+      this.options.logger.error(
+        { task: this.id, punctuator: punctuator.name, err },
+        'punctuation failed (a bug: not a failure that passes)',
+      );
+      throw err;
+    }
+    let written: { records: number; checkpoints: Map<string, bigint> };
+    try {
+      written = await this.send(outputs, [], undefined);
+    } catch (err) {
+      for (const store of this.stores.values()) store.transaction.abort();
+      throw err;
+    }
+    for (const store of this.stores.values()) {
+      await store.transaction.commit(written.checkpoints.get(store.transaction.name));
+    }
+    this.schedule!.ran(punctuator, now, more);
+    return { punctuator: punctuator.name, outputs: written.records };
   }
 
   /**
@@ -290,7 +400,7 @@ export class StreamTask {
     }
     let written: { records: number; checkpoints: Map<string, bigint>; offsetsPending: boolean };
     try {
-      written = await this.send(outputs, later, topic, nextOffset);
+      written = await this.send(outputs, later, { topic, nextOffset });
     } catch (err) {
       for (const store of this.stores.values()) store.transaction.abort();
       throw err;
@@ -357,13 +467,13 @@ export class StreamTask {
    * Writes the outputs; then runs the builders (which see where those landed and may write to the
    * stores) and writes what they built together with the stores' changelog records; and (exactly
    * once) commits the input offset — all atomically. Returns how many records were written and,
-   * per store, the changelog offset after its last record.
+   * per store, the changelog offset after its last record. Without `input` (a punctuation) it
+   * commits only the offsets of earlier input that wrote nothing, if any wait.
    */
   private async send(
     outputs: PendingOutput[],
     later: readonly AfterBuilder[],
-    topic: string,
-    nextOffset: bigint,
+    input: { topic: string; nextOffset: bigint } | undefined,
   ): Promise<{ records: number; checkpoints: Map<string, bigint>; offsetsPending: boolean }> {
     const { producer, guarantee, groupId, partition } = this.options;
     const write = async (send: (batch: TopicMessages[]) => Promise<RecordMetadata[]>) => {
@@ -391,7 +501,7 @@ export class StreamTask {
     };
     if (guarantee === 'at_least_once') {
       const written = await write((topicMessages) => producer.sendBatch({ topicMessages, acks: -1 }));
-      return { ...written, offsetsPending: true };
+      return { ...written, offsetsPending: input !== undefined };
     }
     if (
       outputs.length === 0 &&
@@ -399,14 +509,17 @@ export class StreamTask {
       [...this.stores.values()].every((s) => s.transaction.pendingCount === 0)
     ) {
       // Nothing to write: no transaction now; the next one (or one of offsets alone) commits it.
-      this.deferOffset(topic, nextOffset);
+      if (input) this.deferOffset(input.topic, input.nextOffset);
       return { records: 0, checkpoints: new Map(), offsetsPending: false };
     }
-    const offsets = new Map(this.pendingOffsets).set(topic, nextOffset);
+    const offsets = new Map(this.pendingOffsets);
+    if (input) offsets.set(input.topic, input.nextOffset);
     const txn = await producer.transaction();
     try {
       const written = await write((topicMessages) => txn.sendBatch({ topicMessages, acks: -1 }));
-      await txn.sendOffsets({ consumerGroupId: groupId, topics: this.offsetTopics(offsets) });
+      if (offsets.size > 0) {
+        await txn.sendOffsets({ consumerGroupId: groupId, topics: this.offsetTopics(offsets) });
+      }
       await txn.commit();
       this.committedOffsets(offsets);
       return written;
