@@ -8,7 +8,7 @@ import { orderPlacedV1 } from '../examples/shop/orders/orderUpcasters.js';
 /** schemas/ at the repository root, above this file in the sources (topology/) and the build (dist/topology/). */
 function schemasDir(from: string): string {
   for (let dir = from; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'schemas', 'topics.json'))) return path.join(dir, 'schemas');
+    if (fs.existsSync(path.join(dir, 'schemas', 'stock'))) return path.join(dir, 'schemas');
   }
   throw new Error(`no schemas/ above ${from}`);
 }

@@ -20,7 +20,7 @@ export const SCHEMAS_DIR = findSchemasDir(import.meta.dirname);
 
 function findSchemasDir(from: string): string {
   for (let dir = from; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'schemas', 'topics.json'))) return path.join(dir, 'schemas');
+    if (fs.existsSync(path.join(dir, 'schemas', 'stock'))) return path.join(dir, 'schemas');
   }
   throw new Error(`no schemas directory above ${from}`);
 }
@@ -29,15 +29,6 @@ function findSchemasDir(from: string): string {
 export function readRecordSchema(domain: DomainName | 'common', type: string): AvroRecordSchema {
   const text = fs.readFileSync(path.join(SCHEMAS_DIR, domain, `${type}.avsc`), 'utf8');
   return JSON.parse(text) as AvroRecordSchema;
-}
-
-/** The record types schemas/topics.json lists for a topic, by full name. */
-export function topicRecordNames(topic: string): readonly string[] {
-  const topics = JSON.parse(fs.readFileSync(path.join(SCHEMAS_DIR, 'topics.json'), 'utf8')) as Record<
-    string,
-    string[]
-  >;
-  return topics[topic] ?? [];
 }
 
 /** The `.avsc` files of a domain's directory (not its history), as short type names. */

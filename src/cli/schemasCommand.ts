@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { KesApplication } from '../app/kesApplication.js';
 import { checkSchemas, formatCheckReport } from '../serde/checkSchemas.js';
 import { loadSchemaCatalog } from '../serde/loadSchemaCatalog.js';
-import { Serde } from '../serde/serde.js';
+import { schemaTopics, Serde } from '../serde/serde.js';
 import { defaultRegistry, registryAuthFromEnv } from './options.js';
 
 /** `kes schemas register|check`: the project's schemas against a schema registry. */
@@ -12,10 +12,11 @@ export function schemasCommand(program: Command, app: () => KesApplication): voi
   const registryOption = '--registry <url>';
   const registryHelp = 'schema registry URL (default: SCHEMA_REGISTRY_URL, else http://127.0.0.1:8081)';
   const dirHelp = "a schemas directory (default: the application's)";
-  const catalogOf = (dir: string | undefined) =>
-    dir === undefined
-      ? Serde.forApplication(app(), new SchemaRegistry({ host: 'http://unused' })).catalog
-      : loadSchemaCatalog(dir);
+  // The topics of each type are the application's (its deciders'), whichever directory is read.
+  const catalogOf = (dir: string | undefined) => {
+    const application = app();
+    return loadSchemaCatalog(dir ?? application.schemas, schemaTopics(application.deciders));
+  };
 
   schemas
     .command('register')

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SCHEMAS_DIR } from '../../examples/testing/avroRecordSchema.js';
+import { application } from '../../topology/application.js';
 import { checkCompatibility } from '../registry/compatibility.js';
 import { loadSchemaCatalog } from './loadSchemaCatalog.js';
+import { schemaTopics } from './serde.js';
 import { SchemaCatalog, type SchemaFile } from './schemaCatalog.js';
 
-const catalog = loadSchemaCatalog(SCHEMAS_DIR);
+const catalog = loadSchemaCatalog(application.schemas, schemaTopics(application.deciders));
 
 type Json = { [key: string]: unknown };
 

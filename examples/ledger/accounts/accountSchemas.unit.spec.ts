@@ -44,7 +44,7 @@ describe('account records', () => {
     expectRecordsMatchSchemas('accounts', commands, events);
   });
 
-  it('list their types in the order topics.json does', () => {
+  it('list their types in the order the decider does (the order of their topics)', () => {
     expect(Object.keys(commands)).toStrictEqual([...ACCOUNT_COMMAND_TYPES]);
     expect(Object.keys(events)).toStrictEqual([...ACCOUNT_EVENT_TYPES]);
   });

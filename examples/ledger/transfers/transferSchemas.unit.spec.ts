@@ -29,7 +29,7 @@ describe('transfer records', () => {
     expectRecordsMatchSchemas('transfers', commands, events);
   });
 
-  it('list their types in the order topics.json does', () => {
+  it('list their types in the order the decider does (the order of their topics)', () => {
     expect(Object.keys(commands)).toStrictEqual([...TRANSFER_COMMAND_TYPES]);
     expect(Object.keys(events)).toStrictEqual([...TRANSFER_EVENT_TYPES]);
   });

@@ -19,7 +19,7 @@ describe('invoice records', () => {
     expectRecordsMatchSchemas('invoices', commands, events);
   });
 
-  it('list their types in the order topics.json does', () => {
+  it('list their types in the order the decider does (the order of their topics)', () => {
     expect(Object.keys(commands)).toStrictEqual([...INVOICE_COMMAND_TYPES]);
     expect(Object.keys(events)).toStrictEqual([...INVOICE_EVENT_TYPES]);
   });

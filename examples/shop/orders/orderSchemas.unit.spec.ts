@@ -34,7 +34,7 @@ describe('order records', () => {
     expectRecordsMatchSchemas('orders', commands, events);
   });
 
-  it('list their types in the order topics.json does', () => {
+  it('list their types in the order the decider does (the order of their topics)', () => {
     expect(Object.keys(commands)).toStrictEqual([...ORDER_COMMAND_TYPES]);
     expect(Object.keys(events)).toStrictEqual([...ORDER_EVENT_TYPES]);
   });

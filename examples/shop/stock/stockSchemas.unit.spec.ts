@@ -39,7 +39,7 @@ describe('stock records', () => {
     expectRecordsMatchSchemas('stock', commands, events);
   });
 
-  it('list their types in the order topics.json does', () => {
+  it('list their types in the order the decider does (the order of their topics)', () => {
     expect(Object.keys(commands)).toStrictEqual([...STOCK_COMMAND_TYPES]);
     expect(Object.keys(events)).toStrictEqual([...STOCK_EVENT_TYPES]);
   });
