@@ -1,11 +1,7 @@
 import avsc from 'avsc';
 import { expect } from 'vitest';
 import type { DomainName } from '../../src/index.js';
-import {
-  type AvroRecordSchema,
-  readRecordSchema,
-  schemaTypes,
-} from './avroRecordSchema.js';
+import { type AvroRecordSchema, readRecordSchema, schemaTypes } from './avroRecordSchema.js';
 
 /**
  * One full value of every record type of a domain, typed by its TypeScript type: an object literal
