@@ -19,7 +19,7 @@ const LAYERS = {
   serde: ['errors', 'config', 'registry'],
   tracing: ['processor'],
   processor: ['errors', 'kafka', 'serde', 'state', 'topology', 'tracing'],
-  domain: [],
+  domain: ['errors'],
   commands: ['errors', 'domain', 'kafka', 'processor', 'serde', 'state'],
   policies: ['commands', 'domain', 'processor', 'serde'],
   views: ['errors', 'commands', 'domain', 'kafka', 'processor', 'serde', 'state', 'topology'],
@@ -81,6 +81,9 @@ const elements = [
   // Last: what no layer claims, the files at the root of src/ (index.ts).
   ENTRY,
 ];
+
+/** The names of error catalogs, which the lint requires be defined with defineErrorCatalog. */
+const CATALOG_NAME = '/_(ERRORS|REJECTIONS|CODES)$/';
 
 const settings = {
   // Imports name the compiled .js files: resolved to their .ts sources as TypeScript does.
@@ -152,6 +155,23 @@ export default tseslint.config(
               allow: { to: { element: { type: 'testing' }, file: { path: 'src/testing/index.ts' } } },
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Every error catalog — the API's, the registry's, the layers' errors, the command result
+    // codes, the domains' rejections — is defined with defineErrorCatalog (src/errors/errorCatalog.ts),
+    // which checks its codes and one-line descriptions when the module loads: a module-level
+    // constant named like a catalog (`*_ERRORS`, `*_REJECTIONS`, `*_CODES`) is its call, nothing else.
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `:matches(Program, Program > ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator[id.name=${CATALOG_NAME}]:not([init.type='CallExpression'][init.callee.name='defineErrorCatalog'])`,
+          message:
+            'An error catalog (a module-level *_ERRORS, *_REJECTIONS or *_CODES) is defined with defineErrorCatalog(name, entries, options?), which checks its codes and descriptions.',
         },
       ],
     },

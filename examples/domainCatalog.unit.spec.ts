@@ -10,15 +10,10 @@ describe('domain catalog', () => {
     for (const domain of DOMAIN_NAMES) expect(deciders[domain].domain).toBe(domain);
   });
 
-  it('documents every rejection code of every domain in one line, with an UPPER_SNAKE code', () => {
+  it('has a rejection catalog for every domain, defined with defineErrorCatalog', () => {
+    // The helper checked the codes (UPPER_SNAKE) and descriptions (one line) when they loaded.
     expect(Object.keys(rejectionCatalogs)).toStrictEqual([...DOMAIN_NAMES]);
-    for (const catalog of Object.values(rejectionCatalogs)) {
-      for (const [code, description] of Object.entries(catalog)) {
-        expect(isRejectionCode(code), code).toBe(true);
-        expect(description.trim().length, code).toBeGreaterThan(0);
-        expect(description, code).not.toMatch(/\n/);
-      }
-    }
+    for (const catalog of Object.values(rejectionCatalogs)) expect(Object.isFrozen(catalog)).toBe(true);
   });
 
   it('starts every decider from plain JSON state', () => {

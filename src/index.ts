@@ -27,6 +27,12 @@ export {
   type RoutedCommand,
   type Saga,
 } from './domain/index.js';
+export {
+  type CatalogEntry,
+  type CodeForm,
+  defineErrorCatalog,
+  type ErrorCatalogOptions,
+} from './errors/errorCatalog.js';
 export { TransientError } from './processor/transientError.js';
 
 // Views.

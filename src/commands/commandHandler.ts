@@ -24,7 +24,7 @@ import {
   COMMAND_RESULTS_TOPIC,
   type CommandResult,
   type CommandStatus,
-  ResultCodes,
+  type ResultCode,
 } from './commandResult.js';
 import {
   checkCommandRecord,
@@ -233,7 +233,7 @@ export function commandHandler<C extends { type: string }, E extends { type: str
       if (meta.expectedVersion !== undefined && meta.expectedVersion !== snapshot.version) {
         refuse(
           'CONFLICT',
-          ResultCodes.VERSION_CONFLICT,
+          'VERSION_CONFLICT' satisfies ResultCode,
           `expected version ${meta.expectedVersion}, but ${aggregateId} is at version ${snapshot.version}`,
         );
         return;
@@ -315,10 +315,10 @@ export function commandHandler<C extends { type: string }, E extends { type: str
 }
 
 /** The code of a FAILED result: why the command could not be processed. */
-function resultCodeOf(error: Error): string {
+function resultCodeOf(error: Error): ResultCode {
   if (error instanceof InvalidCommandRecordError) return error.resultCode;
-  if (error instanceof UndecodableCommandError) return ResultCodes.UNDECODABLE_COMMAND;
-  return ResultCodes.HANDLER_EXCEPTION;
+  if (error instanceof UndecodableCommandError) return 'UNDECODABLE_COMMAND';
+  return 'HANDLER_EXCEPTION';
 }
 
 /** A command's id, correlation id and expected version, from its CloudEvents headers. */

@@ -1,6 +1,6 @@
 import type { KesRecord } from '../processor/kesRecord.js';
 import { CloudEventHeaders } from './cloudEvents.js';
-import { ResultCodes } from './commandResult.js';
+import type { ResultCode } from './commandResult.js';
 import { aggregateIdProblem, commandIdProblem } from './idRules.js';
 
 /**
@@ -12,7 +12,7 @@ import { aggregateIdProblem, commandIdProblem } from './idRules.js';
  * changes no state.
  */
 export abstract class InvalidCommandRecordError extends Error {
-  abstract readonly resultCode: string;
+  abstract readonly resultCode: ResultCode;
 }
 
 /**
@@ -22,19 +22,19 @@ export abstract class InvalidCommandRecordError extends Error {
  */
 export class KeylessCommandError extends InvalidCommandRecordError {
   override readonly name = 'KeylessCommandError';
-  readonly resultCode = ResultCodes.KEYLESS_COMMAND;
+  readonly resultCode = 'KEYLESS_COMMAND';
 }
 
 /** A command record whose key breaks the aggregate id rules, or is not the command's aggregate id. */
 export class InvalidAggregateIdError extends InvalidCommandRecordError {
   override readonly name = 'InvalidAggregateIdError';
-  readonly resultCode = ResultCodes.INVALID_AGGREGATE_ID;
+  readonly resultCode = 'INVALID_AGGREGATE_ID';
 }
 
 /** A command record whose id (its `ce_id` header) breaks the command id rules. */
 export class InvalidCommandIdError extends InvalidCommandRecordError {
   override readonly name = 'InvalidCommandIdError';
-  readonly resultCode = ResultCodes.INVALID_COMMAND_ID;
+  readonly resultCode = 'INVALID_COMMAND_ID';
 }
 
 /** The aggregate id of a command record (its key), or the InvalidCommandRecordError it is refused with. */

@@ -1,4 +1,5 @@
 import { CodedError } from '../errors/codedError.js';
+import { defineErrorCatalog } from '../errors/errorCatalog.js';
 
 /**
  * Every error the HTTP API answers with: a stable code, its HTTP status, and what it means. The
@@ -6,7 +7,7 @@ import { CodedError } from '../errors/codedError.js';
  * generated from this catalog (`npm run docs:errors`, renderErrorCatalog.ts) and a test keeps
  * them equal.
  */
-export const API_ERRORS = {
+export const API_ERRORS = defineErrorCatalog('API errors', {
   INVALID_JSON: { status: 400, description: 'The request body is not valid JSON.' },
   INVALID_PAYLOAD: {
     status: 400,
@@ -91,7 +92,7 @@ export const API_ERRORS = {
     status: 504,
     description: 'The view did not reach the `after` position within the wait (KES_QUERY_WAIT_MS).',
   },
-} as const satisfies Record<string, { status: number; description: string }>;
+});
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
 

@@ -26,7 +26,7 @@ type CatalogCodes<T extends ApiErrorCode> = T;
 export type LowerLayerCodes = CatalogCodes<QueryErrorCode | ViewErrorCode>;
 
 /** Fastify's own errors, as codes of the catalog. */
-const FASTIFY_ERRORS: Record<string, ApiError['code']> = {
+const API_CODE_OF_FASTIFY_ERROR: Record<string, ApiError['code']> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_REQUEST',
@@ -88,8 +88,8 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
     else if (error instanceof QueryError || error instanceof ViewError) {
       // Raised below the HTTP layer, with a code of the catalog.
       apiError = new ApiError(error.code, error.message, error.details);
-    } else if (error.code && FASTIFY_ERRORS[error.code])
-      apiError = new ApiError(FASTIFY_ERRORS[error.code]!, error.message);
+    } else if (error.code && API_CODE_OF_FASTIFY_ERROR[error.code])
+      apiError = new ApiError(API_CODE_OF_FASTIFY_ERROR[error.code]!, error.message);
     else if (error instanceof SyntaxError || (error as FastifyError).statusCode === 400) {
       apiError = new ApiError('INVALID_JSON', error.message);
     } else if (isUnavailable(error)) {

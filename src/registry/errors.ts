@@ -1,3 +1,5 @@
+import { defineErrorCatalog } from '../errors/errorCatalog.js';
+
 /**
  * The registry's error catalog: every error it answers with, by Confluent error code. The HTTP
  * status is the code's first three digits; plain HTTP errors (400, 404, 409, 415, 500) carry the
@@ -5,46 +7,50 @@
  * `{"error_code": code, "message": message}`, and messages use Confluent's wording (clients match
  * on them, missing spaces included).
  */
-export const REGISTRY_ERRORS = {
-  /** A malformed JSON body. */
-  400: { status: 400, summary: 'malformed request body' },
-  /** No route for the method and path. */
-  404: { status: 404, summary: 'no such endpoint' },
-  /** The subject has no versions (or no live versions, where deleted ones do not count). */
-  40401: { status: 404, summary: 'subject not found' },
-  /** The subject exists but not the version. */
-  40402: { status: 404, summary: 'version not found' },
-  /** No schema with that id, or the schema is not registered under the subject. */
-  40403: { status: 404, summary: 'schema not found' },
-  /** A soft delete of a subject whose versions are all soft-deleted already. */
-  40404: { status: 404, summary: 'subject already soft-deleted' },
-  /** A hard delete of a subject that still has live versions. */
-  40405: { status: 404, summary: 'subject not soft-deleted first' },
-  /** A soft delete of a version that is soft-deleted already. */
-  40406: { status: 404, summary: 'version already soft-deleted' },
-  /** A hard delete of a version that is still live. */
-  40407: { status: 404, summary: 'version not soft-deleted first' },
-  /** GET /config/{subject} of a subject without a level of its own. */
-  40408: { status: 404, summary: 'subject has no compatibility level' },
-  /** The schema is incompatible with earlier versions under the subject's level. */
-  409: { status: 409, summary: 'incompatible schema' },
-  /** A request body with a content type the registry does not read. */
-  415: { status: 415, summary: 'unsupported media type' },
-  /** The schema does not parse, or is of a type other than AVRO, or has references. */
-  42201: { status: 422, summary: 'invalid schema' },
-  /** A version that is not an integer in [1, 2^31-1], `latest` or -1. */
-  42202: { status: 422, summary: 'invalid version' },
-  /** An unknown compatibility level. */
-  42203: { status: 422, summary: 'invalid compatibility level' },
-  /** A write this registry does not permit (ids in the body, read-only, reusing the highest id). */
-  42205: { status: 422, summary: 'operation not permitted' },
-  /** The `_schemas` store failed (Kafka unreachable, write refused). */
-  50001: { status: 500, summary: 'store error' },
-  /** A write was not read back from `_schemas` in time. */
-  50002: { status: 500, summary: 'operation timed out' },
-  /** A bug: an error the registry did not expect. */
-  500: { status: 500, summary: 'internal error' },
-} as const;
+export const REGISTRY_ERRORS = defineErrorCatalog(
+  'registry errors',
+  {
+    /** A malformed JSON body. */
+    400: { status: 400, description: 'malformed request body' },
+    /** No route for the method and path. */
+    404: { status: 404, description: 'no such endpoint' },
+    /** The subject has no versions (or no live versions, where deleted ones do not count). */
+    40401: { status: 404, description: 'subject not found' },
+    /** The subject exists but not the version. */
+    40402: { status: 404, description: 'version not found' },
+    /** No schema with that id, or the schema is not registered under the subject. */
+    40403: { status: 404, description: 'schema not found' },
+    /** A soft delete of a subject whose versions are all soft-deleted already. */
+    40404: { status: 404, description: 'subject already soft-deleted' },
+    /** A hard delete of a subject that still has live versions. */
+    40405: { status: 404, description: 'subject not soft-deleted first' },
+    /** A soft delete of a version that is soft-deleted already. */
+    40406: { status: 404, description: 'version already soft-deleted' },
+    /** A hard delete of a version that is still live. */
+    40407: { status: 404, description: 'version not soft-deleted first' },
+    /** GET /config/{subject} of a subject without a level of its own. */
+    40408: { status: 404, description: 'subject has no compatibility level' },
+    /** The schema is incompatible with earlier versions under the subject's level. */
+    409: { status: 409, description: 'incompatible schema' },
+    /** A request body with a content type the registry does not read. */
+    415: { status: 415, description: 'unsupported media type' },
+    /** The schema does not parse, or is of a type other than AVRO, or has references. */
+    42201: { status: 422, description: 'invalid schema' },
+    /** A version that is not an integer in [1, 2^31-1], `latest` or -1. */
+    42202: { status: 422, description: 'invalid version' },
+    /** An unknown compatibility level. */
+    42203: { status: 422, description: 'invalid compatibility level' },
+    /** A write this registry does not permit (ids in the body, read-only, reusing the highest id). */
+    42205: { status: 422, description: 'operation not permitted' },
+    /** The `_schemas` store failed (Kafka unreachable, write refused). */
+    50001: { status: 500, description: 'store error' },
+    /** A write was not read back from `_schemas` in time. */
+    50002: { status: 500, description: 'operation timed out' },
+    /** A bug: an error the registry did not expect. */
+    500: { status: 500, description: 'internal error' },
+  },
+  { codes: 'numeric' },
+);
 
 export type RegistryErrorCode = keyof typeof REGISTRY_ERRORS;
 

@@ -1,8 +1,10 @@
+import { defineErrorCatalog } from '../errors/errorCatalog.js';
+
 /**
  * The catalog of state store errors. Every code is stable: callers (the processor runtime, tests)
  * match on `code`, never on the message.
  */
-export const STATE_ERRORS = {
+export const STATE_ERRORS = defineErrorCatalog('state errors', {
   /** The store, transaction or changelog reader was used after close(). */
   CLOSED: 'used after close',
   /** A key or range bound is not a string of well-formed UTF-16 (a lone surrogate has no UTF-8 form). */
@@ -27,7 +29,7 @@ export const STATE_ERRORS = {
   INVALID_CHANGELOG_RECORD: 'invalid changelog record',
   /** The changelog consumer stopped for good. */
   READER_FAILED: 'changelog reader failed',
-} as const;
+});
 
 export type StateErrorCode = keyof typeof STATE_ERRORS;
 

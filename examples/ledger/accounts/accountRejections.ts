@@ -1,10 +1,10 @@
-import type { RejectionCatalog } from '../../../src/index.js';
+import { defineErrorCatalog } from '../../../src/index.js';
 
 /**
  * Why an account command can be rejected. A rejected command appends nothing. (DebitTransfer and
  * CreditTransfer are answered with a declined event instead: the saga waits for an answer.)
  */
-export const ACCOUNT_REJECTIONS = {
+export const ACCOUNT_REJECTIONS = defineErrorCatalog('account rejections', {
   /** OpenAccount of an account id that was opened before (also a closed one). */
   ACCOUNT_ALREADY_EXISTS: 'the account already exists',
   /** OpenAccount without an account id or an owner id. */
@@ -32,6 +32,6 @@ export const ACCOUNT_REJECTIONS = {
   TRANSFERS_IN_FLIGHT: 'a transfer from this account is not settled yet',
   /** A transfer command without a transfer id or a counterpart account. */
   INVALID_TRANSFER: 'the transfer is not identified',
-} as const satisfies RejectionCatalog;
+});
 
 export type AccountRejectionCode = keyof typeof ACCOUNT_REJECTIONS;

@@ -1,7 +1,7 @@
-import type { RejectionCatalog } from '../../../src/index.js';
+import { defineErrorCatalog } from '../../../src/index.js';
 
 /** Why a transfer command can be rejected. A rejected command appends nothing. */
-export const TRANSFER_REJECTIONS = {
+export const TRANSFER_REJECTIONS = defineErrorCatalog('transfer rejections', {
   /** RequestTransfer without a transfer id or an account, or from an account to itself. */
   INVALID_TRANSFER: 'a transfer needs an id and two different accounts',
   /** An amount that is not a whole number of cents from 1 (up to 2^53 − 2, MAX_AMOUNT). */
@@ -12,6 +12,6 @@ export const TRANSFER_REJECTIONS = {
   UNKNOWN_TRANSFER: 'no transfer with this id',
   /** CompleteTransfer of a failed transfer, or FailTransfer of a completed one. */
   TRANSFER_SETTLED: 'the transfer was settled otherwise',
-} as const satisfies RejectionCatalog;
+});
 
 export type TransferRejectionCode = keyof typeof TRANSFER_REJECTIONS;

@@ -1,7 +1,7 @@
-import type { RejectionCatalog } from '../../../src/index.js';
+import { defineErrorCatalog } from '../../../src/index.js';
 
 /** Why an order command can be rejected. A rejected command appends nothing. */
-export const ORDER_REJECTIONS = {
+export const ORDER_REJECTIONS = defineErrorCatalog('order rejections', {
   /** PlaceOrder of an order id that was placed before. */
   ORDER_ALREADY_EXISTS: 'the order already exists',
   /** ConfirmOrder, RejectOrder, CancelOrder or ShipOrder of an order never placed. */
@@ -26,6 +26,6 @@ export const ORDER_REJECTIONS = {
   ORDER_CLOSED: 'the order is already cancelled or rejected',
   /** ShipOrder without a carrier or a tracking code. */
   MISSING_SHIPPING_DETAILS: 'a shipment needs a carrier and a tracking code',
-} as const satisfies RejectionCatalog;
+});
 
 export type OrderRejectionCode = keyof typeof ORDER_REJECTIONS;

@@ -1,7 +1,7 @@
-import type { RejectionCatalog } from '../../../src/index.js';
+import { defineErrorCatalog } from '../../../src/index.js';
 
 /** Why a stock command can be rejected. A rejected command appends nothing. */
-export const STOCK_REJECTIONS = {
+export const STOCK_REJECTIONS = defineErrorCatalog('stock rejections', {
   /** AddProduct of a product id that is already in the catalogue. */
   PRODUCT_ALREADY_EXISTS: 'the product already exists',
   /**
@@ -23,6 +23,6 @@ export const STOCK_REJECTIONS = {
   STOCK_LIMIT_EXCEEDED: 'the stock would exceed the largest count an event can carry',
   /** ReserveStock or ReleaseStock without an order id, or with a line number that is not a whole number from 0. */
   INVALID_ORDER_LINE: 'the order line is not identified',
-} as const satisfies RejectionCatalog;
+});
 
 export type StockRejectionCode = keyof typeof STOCK_REJECTIONS;

@@ -45,7 +45,8 @@ export type JournalRecord =
       readonly commit: boolean;
     };
 
-const TYPE_CODES = {
+/** The tag (int8) a record starts with, by type. */
+const TYPE_TAGS = {
   commit: 1,
   generation: 2,
   deleteGroup: 3,
@@ -80,7 +81,7 @@ function readOffsets(r: Reader): CommittedOffset[] {
 /** A record's payload; framing (length, CRC) belongs to the journal file. */
 export function encodeJournalRecord(record: JournalRecord): Buffer {
   const w = new Writer();
-  w.int8(TYPE_CODES[record.type]);
+  w.int8(TYPE_TAGS[record.type]);
   switch (record.type) {
     case 'commit':
       writeOffsets(w.compactString(record.groupId), record.offsets);
@@ -110,21 +111,21 @@ export function decodeJournalRecord(payload: Buffer): JournalRecord {
   const code = r.int8();
   let record: JournalRecord;
   switch (code) {
-    case TYPE_CODES.commit: {
+    case TYPE_TAGS.commit: {
       const groupId = r.compactString();
       record = { type: 'commit', groupId, offsets: readOffsets(r) };
       break;
     }
-    case TYPE_CODES.txnCommit: {
+    case TYPE_TAGS.txnCommit: {
       const groupId = r.compactString();
       const producerId = r.int64();
       record = { type: 'txnCommit', groupId, producerId, offsets: readOffsets(r) };
       break;
     }
-    case TYPE_CODES.txnEnd:
+    case TYPE_TAGS.txnEnd:
       record = { type: 'txnEnd', groupId: r.compactString(), producerId: r.int64(), commit: r.bool() };
       break;
-    case TYPE_CODES.generation:
+    case TYPE_TAGS.generation:
       record = {
         type: 'generation',
         groupId: r.compactString(),
@@ -132,10 +133,10 @@ export function decodeJournalRecord(payload: Buffer): JournalRecord {
         protocolType: r.compactString(),
       };
       break;
-    case TYPE_CODES.deleteGroup:
+    case TYPE_TAGS.deleteGroup:
       record = { type: 'deleteGroup', groupId: r.compactString() };
       break;
-    case TYPE_CODES.deleteTopic:
+    case TYPE_TAGS.deleteTopic:
       record = { type: 'deleteTopic', topic: r.compactString() };
       break;
     default:
