@@ -106,7 +106,10 @@ export class SchemaCatalog {
       type.versions = [...earlier, { ...current, version: earlier.length + 1 }];
     }
     for (const [fullName, type] of types) {
-      if (type.topics.length === 0) problems.push(`${fullName} is on no topic in topics.json`);
+      if (type.topics.length === 0)
+        problems.push(
+          `${fullName} is on no topic: no decider lists it among its command or event types (nor a topics.json)`,
+        );
     }
     for (const fullName of topicsOf.keys()) {
       if (!types.has(fullName)) problems.push(`topics.json names ${fullName}, which has no schema file`);
