@@ -126,7 +126,7 @@ describe('kes packed, installed from the tarball into a new project', () => {
         .readdirSync(kes)
         .filter((f) => f !== 'node_modules')
         .sort(),
-    ).toEqual(['README.md', 'dist', 'package.json', 'schemas']);
+    ).toEqual(['LICENSE', 'README.md', 'dist', 'package.json', 'schemas']);
     expect(fs.readdirSync(path.join(kes, 'dist'))).toEqual(['src']);
     expect(fs.readdirSync(path.join(kes, 'schemas'))).toEqual(['common']);
     for (const entry of ['index', 'testing/index', 'broker/index', 'registry/index', 'cli/main']) {
