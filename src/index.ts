@@ -41,7 +41,9 @@ export { compositeKey, compositeRange, decodeCompositeKey } from './state/compos
 
 // Schema evolution.
 export { type RecordValue, type Upcaster, type UpcasterEntry, Upcasters } from './serde/upcasters.js';
-export { Serde } from './serde/serde.js';
+export { Serde, schemaTopics } from './serde/serde.js';
+export { loadSchemaCatalog } from './serde/loadSchemaCatalog.js';
+export type { SchemaCatalog } from './serde/schemaCatalog.js';
 
 // The application: built from its definitions, its topology derived from them.
 export {
@@ -59,16 +61,44 @@ export type {
   IdempotencyWindow,
   KesApplication,
 } from './app/kesApplication.js';
+export type { OwnedAggregate } from './http/accessPolicy.js';
+export type { QueryableView, ReadView } from './views/readSide.js';
 
 // Policies written as processors: events in, commands out.
 export { decodeEvent, sendCommands } from './policies/sagaProcessor.js';
-export type { Processor, ProcessorContext } from './processor/processor.js';
-export type { KesRecord } from './processor/kesRecord.js';
+export type {
+  AfterBuilder,
+  Processor,
+  ProcessorContext,
+  PunctuationContext,
+  Punctuator,
+  StoreAccess,
+} from './processor/processor.js';
+export type { Forwarded, KesRecord, OutputRecord, RecordPosition } from './processor/kesRecord.js';
 export type { CommandSender } from './commands/commandSender.js';
 
 // Running it.
 export { startApp, type AppHandle, type AppOptions, type HttpOptions } from './app/startApp.js';
 export { runCli, type CliOptions } from './cli/runCli.js';
-export type { CommandResult, CommandStatus } from './commands/commandResult.js';
-export type { TopologySpec, TopicSpec, ProcessorSpec, StoreSpec } from './topology/topologySpec.js';
+export {
+  type CommandResult,
+  type CommandStatus,
+  type EventPosition,
+  RESULT_CODES,
+  type ResultCode,
+} from './commands/commandResult.js';
+export type { ApiLimits } from './http/apiContext.js';
+export type { StreamsHandle } from './processor/startStreams.js';
+export type { ProcessingGuarantee } from './processor/streamTask.js';
+/** A pino logger as the runtime logs (KES_LOG_LEVEL), for startApp's `logger`. */
+export { defaultLogger } from './broker/brokerOptions.js';
+export type { ViewRuntime, ViewRuntimeOptions } from './views/viewRuntime.js';
+export type {
+  CleanupPolicy,
+  ProcessorKind,
+  ProcessorSpec,
+  StoreSpec,
+  TopicSpec,
+  TopologySpec,
+} from './topology/topologySpec.js';
 export { describeTopology } from './topology/describeTopology.js';

@@ -1,5 +1,4 @@
 import { commandHandler } from '../commands/commandHandler.js';
-import { COMMAND_RESULTS_TOPIC } from '../commands/commandResult.js';
 import type { Decider } from '../domain/decider.js';
 import { checkDomainName, recordName } from '../domain/domainRecord.js';
 import type { RejectionCatalog } from '../domain/rejectionCatalog.js';
@@ -15,12 +14,12 @@ import {
   type TopicSpec,
   type TopologySpec,
 } from '../topology/topologySpec.js';
+import { type RuntimeTopics, runtimeTopics } from '../topology/runtimeTopics.js';
 import { eventHistory } from '../views/eventHistory.js';
 import { indexProcessor } from '../views/indexProcessor.js';
 import { EVENT_HISTORY, type ReadView } from '../views/readSide.js';
 import { rekeyProcessor } from '../views/rekeyProcessor.js';
 import type { ViewDefinition } from '../views/viewEvent.js';
-import { VIEWS_TOPIC } from '../views/viewControl.js';
 import { viewProcessor } from '../views/viewProcessor.js';
 import type { AccessRules, ApplicationContext, KesApplication } from './kesApplication.js';
 
@@ -51,8 +50,6 @@ export interface ApplicationSettings {
   readonly upcasters?: readonly UpcasterEntry[];
   /** What customers may call when the API requires tokens; default: nothing. */
   readonly access?: AccessRules;
-  /** Keep the audit history of every aggregate (GET /aggregates/…); default true. */
-  readonly eventHistory?: boolean;
 }
 
 export interface AggregateOptions {
@@ -139,8 +136,11 @@ export class ApplicationBuilder {
   private readonly rejections: Record<string, RejectionCatalog> = {};
   private readonly viewNodes: ProcessorSpec[] = [];
 
+  private readonly runtime: RuntimeTopics;
+
   constructor(private readonly settings: ApplicationSettings) {
-    this.topic(COMMAND_RESULTS_TOPIC, 'command id', 'the outcome of every command', {
+    this.runtime = runtimeTopics(settings.name);
+    this.topic(this.runtime.commandResults, 'command id', 'the outcome of every command', {
       configs: { 'retention.ms': String(DAY) },
     });
   }
@@ -151,9 +151,19 @@ export class ApplicationBuilder {
     const problem = checkDomainName(domain);
     if (problem) throw new Error(problem);
     if (this.deciders.some((d) => d.domain === domain)) throw new Error(`domain ${domain} is added twice`);
+    for (const type of decider.commandTypes) {
+      const other = this.deciders.find((d) => d.commandTypes.includes(type));
+      // POST /commands/<type> names a command by its short name: one domain per name.
+      if (other) throw new Error(`command ${type} of ${domain} is a command of ${other.domain} too`);
+    }
+    const publicCommands = options.publicCommands ?? decider.commandTypes;
+    for (const type of publicCommands) {
+      if (!decider.commandTypes.includes(type))
+        throw new Error(`${domain} has no command ${type} to make public`);
+    }
     this.deciders.push(decider);
     this.rejections[domain] = options.rejections;
-    this.publicCommands.push(...(options.publicCommands ?? decider.commandTypes));
+    this.publicCommands.push(...publicCommands);
     const { key } = options;
     this.topic(`${domain}.commands`, key, `commands to ${domain} aggregates`, {
       configs: { 'retention.ms': WEEK },
@@ -179,12 +189,13 @@ export class ApplicationBuilder {
         kind: 'command-handler',
         inputs: [`${domain}.commands`],
         stores: [store],
-        outputs: [`${domain}.events`, `${domain}.aggregates`, COMMAND_RESULTS_TOPIC],
+        outputs: [`${domain}.events`, `${domain}.aggregates`, this.runtime.commandResults],
         description: `decides ${domain} events from commands, exactly once, one aggregate at a time`,
       },
       ({ serde, idempotency }) =>
         commandHandler({
           name,
+          resultsTopic: this.runtime.commandResults,
           decider,
           serde,
           idempotencyRetentionMs: idempotency.retentionMs,
@@ -248,6 +259,9 @@ export class ApplicationBuilder {
         definition.eventTypes.map((fullName) => {
           const domain = fullName.split('.')[1] ?? '';
           const via = rekeyed.get(domain);
+          if (via && !via.eventTypes.some((t) => recordName(domain, t) === fullName)) {
+            throw new Error(`view ${definition.name} reads ${fullName}, which ${via.name} does not forward`);
+          }
           return via ? `${via.name}.repartition` : this.eventsOf(domain);
         }),
       ),
@@ -337,37 +351,49 @@ export class ApplicationBuilder {
 
   /** The application, its topology derived from what was added; throws if it is inconsistent. */
   build(): KesApplication {
-    const history = this.settings.eventHistory ?? true;
-    const viewNodes = [...this.viewNodes];
-    if (history) {
-      viewNodes.push({
-        name: EVENT_HISTORY.processor,
-        kind: 'view',
-        inputs: this.deciders.map((d) => `${d.domain}.events`),
-        stores: [
-          this.viewStore(EVENT_HISTORY.store, 'domain/aggregateId \\0 version → the event record (audit)'),
-        ],
-        outputs: [`${EVENT_HISTORY.processor}.changelog`],
-        description: 'the event history of every aggregate, for audit and temporal queries',
-      });
-    }
-    if (viewNodes.length > 0) {
-      this.topic(
-        VIEWS_TOPIC,
-        'view name',
-        'which generation of each view serves queries, and which is being built',
+    if (this.deciders.length === 0) throw new Error('an application needs at least one aggregate');
+    // What build() declares goes to a copy: the builder stays as it was (build() may run again).
+    const topics = new Map(this.topics);
+    const declare = (name: string, key: string, description: string, extra: Partial<TopicSpec> = {}) =>
+      this.topic(name, key, description, extra, topics);
+    // The event history of every aggregate (GET /aggregates/…), and the views' generations.
+    const history: ProcessorSpec = {
+      name: EVENT_HISTORY.processor,
+      kind: 'view',
+      inputs: this.deciders.map((d) => `${d.domain}.events`),
+      stores: [
         {
-          partitions: 1,
-          cleanupPolicy: 'compact',
+          name: EVENT_HISTORY.store,
+          changelog: `${EVENT_HISTORY.store}.changelog`,
+          description: 'domain/aggregateId \\0 version → the event record (audit)',
         },
-      );
-    }
-    const processors = [...this.nodes.map((n) => n.spec), ...viewNodes].map((p) => ({
+      ],
+      outputs: [`${EVENT_HISTORY.processor}.changelog`],
+      description: 'the event history of every aggregate, for audit and temporal queries',
+    };
+    declare(
+      `${EVENT_HISTORY.store}.changelog`,
+      'the store key',
+      `changelog of the ${EVENT_HISTORY.store} store`,
+      {
+        cleanupPolicy: 'compact',
+      },
+    );
+    declare(
+      this.runtime.views,
+      'view name',
+      'which generation of each view serves queries, and which is being built',
+      {
+        partitions: 1,
+        cleanupPolicy: 'compact',
+      },
+    );
+    const processors = [...this.nodes.map((n) => n.spec), ...this.viewNodes, history].map((p) => ({
       ...p,
       outputs: [...p.outputs, `${p.name}.dlq`],
     }));
     for (const p of processors) {
-      this.topic(
+      declare(
         `${p.name}.dlq`,
         'the input record key',
         `records ${p.name} could not process, with error headers`,
@@ -378,9 +404,10 @@ export class ApplicationBuilder {
     }
     const topology: TopologySpec = {
       applicationId: this.settings.name,
-      topics: [...this.topics.values()],
+      topics: [...topics.values()],
       processors,
     };
+    this.checkAccess();
     const problems = checkTopology(topology);
     if (problems.length > 0)
       throw new Error(`the application's topology is inconsistent:\n${problems.join('\n')}`);
@@ -395,13 +422,24 @@ export class ApplicationBuilder {
       upcasters: this.settings.upcasters ?? [],
       access: this.settings.access ?? {},
       processors: (context) => [
-        ...builders.map((n) => n.build!(context)),
-        ...(history ? [eventHistory({ name: EVENT_HISTORY.processor, store: EVENT_HISTORY.store })] : []),
+        ...builders.map((n) => {
+          const processor = n.build!(context);
+          if (processor.name !== n.spec.name) {
+            throw new Error(`the processor built for ${n.spec.name} is named ${processor.name}`);
+          }
+          return processor;
+        }),
+        eventHistory({ name: EVENT_HISTORY.processor, store: EVENT_HISTORY.store }),
       ],
     };
   }
 
   private rekey(via: Rekeyed, topic: string, retention: string, description: string): void {
+    const decider = this.decider(via.domain);
+    for (const type of via.eventTypes) {
+      if (!decider.eventTypes.includes(type))
+        throw new Error(`${via.name}: ${via.domain} has no event ${type}`);
+    }
     this.topic(topic, via.key, description, { configs: { 'retention.ms': retention } });
     this.processor(
       {
@@ -431,10 +469,32 @@ export class ApplicationBuilder {
   }
 
   private eventsOf(domain: string): string {
-    if (!this.deciders.some((d) => d.domain === domain)) {
-      throw new Error(`no aggregate ${domain}: add it before what reads its events`);
-    }
+    this.decider(domain);
     return `${domain}.events`;
+  }
+
+  private decider(domain: string): AnyDecider {
+    const decider = this.deciders.find((d) => d.domain === domain);
+    if (!decider) throw new Error(`no aggregate ${domain}: add it before what reads its events`);
+    return decider;
+  }
+
+  /** The access rules name commands, views and domains of this application, and a view's list by customerId needs its index. */
+  private checkAccess(): void {
+    const { commands = {}, views = {} } = this.settings.access ?? {};
+    for (const [type, rule] of Object.entries(commands)) {
+      if (!this.publicCommands.includes(type)) throw new Error(`access: ${type} is not a public command`);
+      if ('owned' in rule) this.decider(rule.owned.domain);
+    }
+    for (const [name, rule] of Object.entries(views)) {
+      const view = this.views.find((v) => v.definition.name === name);
+      if (!view) throw new Error(`access: no view named ${name}`);
+      if (rule.list === 'own' && view.index?.name !== 'customerId') {
+        throw new Error(
+          `access: a customer lists their own rows of ${name} through a customerId index, which it lacks`,
+        );
+      }
+    }
   }
 
   private commandsOf(domain: string): string {
@@ -454,9 +514,15 @@ export class ApplicationBuilder {
     this.viewNodes.push(spec);
   }
 
-  private topic(name: string, key: string, description: string, extra: Partial<TopicSpec> = {}): void {
-    if (this.topics.has(name)) throw new Error(`topic ${name} is declared twice`);
-    this.topics.set(name, {
+  private topic(
+    name: string,
+    key: string,
+    description: string,
+    extra: Partial<TopicSpec> = {},
+    topics = this.topics,
+  ): void {
+    if (topics.has(name)) throw new Error(`topic ${name} is declared twice`);
+    topics.set(name, {
       name,
       partitions: this.settings.partitions,
       key,

@@ -20,6 +20,7 @@ import {
 import type { ProcessingGuarantee } from '../processor/streamTask.js';
 import { Serde } from '../serde/serde.js';
 import { applyTopology } from '../topology/applyTopology.js';
+import { runtimeTopics } from '../topology/runtimeTopics.js';
 import type { TopologySpec } from '../topology/topologySpec.js';
 import { CommandResultWaiter } from '../commands/commandResultWaiter.js';
 import type { ApiContext, ApiLimits, StartupState } from '../http/apiContext.js';
@@ -243,6 +244,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
             const control = await ViewControl.start({
               kafka,
               groupId: `${topology.applicationId}-${instanceId}-views`,
+              topic: runtimeTopics(topology.applicationId).views,
             });
             opened.push(() => control.stop());
             const runtime = await ViewRuntime.start({
@@ -394,6 +396,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
           kafka,
           serde,
           groupId: `${topology.applicationId}-${instanceId}-results`,
+          topic: runtimeTopics(topology.applicationId).commandResults,
         });
         producer = new IdempotentSender(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
         await producer.connect();

@@ -28,6 +28,11 @@ export class ApplicationSource {
     this.loaded = candidate;
   }
 
+  /** The application, if there is one. */
+  find(): KesApplication | undefined {
+    return this.loaded;
+  }
+
   /** The application; throws, saying how to name one, when there is none. */
   get(): KesApplication {
     if (this.loaded) return this.loaded;

@@ -30,18 +30,21 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
   const app = () => source.get();
   const program = new Command('kes')
     .description('event sourcing and CQRS on Kafka')
-    .option('--app <module>', 'the module exporting your application (env KES_APP)', process.env.KES_APP)
+    .option('--app <module>', 'the module exporting your application (env KES_APP)')
     .showHelpAfterError()
     .hook('preAction', async (_program, action) => {
       // The broker and the registry run without an application.
       let command = action;
       while (command.parent && command.parent !== program) command = command.parent;
       if (SERVES_NO_APPLICATION.has(command.name())) return;
-      await source.load(program.opts<{ app?: string }>().app);
+      // --app names the application; KES_APP only where none was given to runCli.
+      await source.load(
+        program.opts<{ app?: string }>().app ?? (options.application ? undefined : process.env.KES_APP),
+      );
     });
   brokerCommand(program);
   registryCommand(program);
-  schemasCommand(program, app);
+  schemasCommand(program, app, () => source.find());
   startCommand(program, app);
   topologyCommand(program, app);
   tailCommand(program, app);

@@ -1,21 +1,33 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
 import type { KesApplication } from '../app/kesApplication.js';
+import { runtimeTopics } from '../topology/runtimeTopics.js';
 import { checkSchemas, formatCheckReport } from '../serde/checkSchemas.js';
 import { loadSchemaCatalog } from '../serde/loadSchemaCatalog.js';
 import { schemaTopics, Serde } from '../serde/serde.js';
 import { defaultRegistry, registryAuthFromEnv } from './options.js';
 
 /** `kes schemas register|check`: the project's schemas against a schema registry. */
-export function schemasCommand(program: Command, app: () => KesApplication): void {
+export function schemasCommand(
+  program: Command,
+  app: () => KesApplication,
+  findApp: () => KesApplication | undefined,
+): void {
   const schemas = program.command('schemas').description("register or check the project's Avro schemas");
   const registryOption = '--registry <url>';
   const registryHelp = 'schema registry URL (default: SCHEMA_REGISTRY_URL, else http://127.0.0.1:8081)';
   const dirHelp = "a schemas directory (default: the application's)";
   // The topics of each type are the application's (its deciders'), whichever directory is read.
+  // Without an application, a directory's own topics.json says the topics.
   const catalogOf = (dir: string | undefined) => {
-    const application = app();
-    return loadSchemaCatalog(dir ?? application.schemas, schemaTopics(application.deciders));
+    const application = dir === undefined ? app() : findApp();
+    return application
+      ? loadSchemaCatalog(
+          dir ?? application.schemas,
+          schemaTopics(application.deciders),
+          runtimeTopics(application.topology.applicationId).commandResults,
+        )
+      : loadSchemaCatalog(dir!);
   };
 
   schemas

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { KesApplication } from '../app/kesApplication.js';
+import { runtimeTopics } from '../topology/runtimeTopics.js';
 import { ViewControl } from '../views/viewControl.js';
 import { requestRebuild } from '../views/viewRuntime.js';
 import { cliKafka, defaultBrokers } from './options.js';
@@ -14,7 +15,11 @@ export function viewsCommand(program: Command, app: () => KesApplication): void 
   const views = program.command('views').description('the views and their rebuilds');
   const withControl = async <T>(brokers: string, work: (control: ViewControl) => Promise<T>): Promise<T> => {
     const kafka = cliKafka('kes-views', brokers);
-    const control = await ViewControl.start({ kafka, groupId: `kes-cli-${randomUUID()}` });
+    const control = await ViewControl.start({
+      kafka,
+      groupId: `kes-cli-${randomUUID()}`,
+      topic: runtimeTopics(app().topology.applicationId).views,
+    });
     try {
       return await work(control);
     } finally {

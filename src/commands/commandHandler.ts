@@ -21,7 +21,6 @@ import {
 import { CloudEventHeaders, cloudEventHeaders } from './cloudEvents.js';
 import {
   COMMAND_RESULT_TYPE,
-  COMMAND_RESULTS_TOPIC,
   type CommandResult,
   type CommandStatus,
   type ResultCode,
@@ -45,6 +44,8 @@ import {
  */
 export interface CommandHandlerOptions<C extends { type: string }, E extends { type: string }, S> {
   readonly name: string;
+  /** Where results go: the application's `<name>.command-results` (runtimeTopics). */
+  readonly resultsTopic: string;
   readonly decider: Decider<C, E, S>;
   readonly serde: Serde;
   /** Default `<domain>-aggregates`. */
@@ -121,10 +122,10 @@ export function commandHandler<C extends { type: string }, E extends { type: str
     context.forwardAfter(async (stores) => {
       const result = await build(stores.store(storeName));
       return {
-        topic: COMMAND_RESULTS_TOPIC,
+        topic: options.resultsTopic,
         key: result.commandId,
         value: await serde.encode(
-          COMMAND_RESULTS_TOPIC,
+          options.resultsTopic,
           COMMAND_RESULT_TYPE,
           result as unknown as RecordValue,
         ),

@@ -26,7 +26,6 @@ export interface CommandResult {
   readonly processedAt: number;
 }
 
-export const COMMAND_RESULTS_TOPIC = 'kes.command-results';
 export const COMMAND_RESULT_TYPE = 'kes.common.CommandResult';
 
 /**

@@ -1,6 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Serde } from '../serde/serde.js';
-import { COMMAND_RESULTS_TOPIC, type CommandResult } from './commandResult.js';
+import type { CommandResult } from './commandResult.js';
 import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 import { stoppableConsumer } from '../kafka/stoppableConsumer.js';
 
@@ -19,7 +19,14 @@ export class CommandResultWaiter {
 
   private constructor(private readonly consumer: Consumer) {}
 
-  static async start(options: { kafka: Kafka; serde: Serde; groupId: string }): Promise<CommandResultWaiter> {
+  static async start(options: {
+    kafka: Kafka;
+    serde: Serde;
+    groupId: string;
+    /** The application's results topic (runtimeTopics). */
+    topic: string;
+  }): Promise<CommandResultWaiter> {
+    const { topic } = options;
     const consumer = stoppableConsumer(options.kafka, {
       groupId: options.groupId,
       maxWaitTimeInMs: 20,
@@ -30,7 +37,7 @@ export class CommandResultWaiter {
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => resolve(payload.memberAssignment)),
     );
     await consumer.connect();
-    await consumer.subscribe({ topic: COMMAND_RESULTS_TOPIC, fromBeginning: false });
+    await consumer.subscribe({ topic, fromBeginning: false });
     await consumer.run({
       autoCommit: true,
       eachMessage: async ({ message }) => {
@@ -48,10 +55,10 @@ export class CommandResultWaiter {
     const admin = options.kafka.admin();
     await admin.connect();
     try {
-      const ends = await fetchTopicOffsets(admin, COMMAND_RESULTS_TOPIC);
-      for (const p of assignment[COMMAND_RESULTS_TOPIC] ?? []) {
+      const ends = await fetchTopicOffsets(admin, topic);
+      for (const p of assignment[topic] ?? []) {
         const end = ends.find((e) => e.partition === p);
-        if (end) consumer.seek({ topic: COMMAND_RESULTS_TOPIC, partition: p, offset: end.high });
+        if (end) consumer.seek({ topic, partition: p, offset: end.high });
       }
     } finally {
       await admin.disconnect();

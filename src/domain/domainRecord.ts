@@ -9,16 +9,16 @@ export interface DomainRecord<Type extends string, Data> {
 
 /**
  * The name of an aggregate domain (`orders`): its topics are `<domain>.commands` and
- * `<domain>.events`, its Avro records `kes.<domain>.<Type>`. Lower case letters, digits and `-`,
+ * `<domain>.events`, its Avro records `kes.<domain>.<Type>`. Lower case letters, digits and `_`,
  * starting with a letter (checkDomainName).
  */
 export type DomainName = string;
 
 /** Why a domain name cannot be used, or undefined when it can. */
 export function checkDomainName(domain: string): string | undefined {
-  return /^[a-z][a-z0-9-]*$/.test(domain)
+  return /^[a-z][a-z0-9_]*$/.test(domain)
     ? undefined
-    : `domain ${JSON.stringify(domain)} must be lower case letters, digits and -, starting with a letter`;
+    : `domain ${JSON.stringify(domain)} must be lower case letters, digits and _, starting with a letter (an Avro namespace segment)`;
 }
 
 /** The full Avro name of a domain's record type: `recordName('orders', 'PlaceOrder')` is `kes.orders.PlaceOrder`. */

@@ -3,7 +3,7 @@
  * claims and the route a request matched. apiAuth.ts verifies the token and applies them.
  *
  * Claims (HS256 JWT): `sub` (who; logged), `role` (`admin` | `service` | `customer`) and, for a
- * customer, `customerId` (the customer they are; the `customerId` of their orders). `exp` is
+ * customer, `customerId` (the customer they are; the `customerId` of their rows and aggregates). `exp` is
  * checked when present.
  */
 export const ROLES = ['admin', 'service', 'customer'] as const;

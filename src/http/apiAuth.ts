@@ -21,7 +21,7 @@ declare module 'fastify' {
   }
 }
 
-/** How long a customer's CancelOrder looks for an order its command handler has not stored yet. */
+/** How long a command on a customer's own aggregate looks for one its command handler has not stored yet. */
 const OWNER_LOOKUP_MS = 1000;
 
 /**
@@ -88,7 +88,7 @@ export function customerScope(request: FastifyRequest): string | undefined {
 }
 
 /**
- * A customer changes only their own aggregates (their orders): the aggregate's customer is read
+ * A customer changes only their own aggregates (in the example, their orders): the aggregate's customer is read
  * from its state as its command handler holds it (one key; no lag behind the commands). One not
  * there yet is looked for a little longer (the command creating it may have been answered a moment
  * before the handler's store applied it). Another customer's and none are answered alike.

@@ -17,7 +17,7 @@ export const API_ERRORS = defineErrorCatalog('API errors', {
   INVALID_ID: {
     status: 400,
     description:
-      'An id breaks the id rules: an aggregate id — the command’s own, and the others it names or leads to (a transfer’s accounts, an order’s products, customer and invoice) — is 1–200 bytes of UTF-8, a command id 1–256, both of printable characters only (no control characters U+0000–U+001F and U+007F–U+009F, no unpaired surrogates). Also an aggregate id in a path or an index value in a query. `field` names where the id was.',
+      'An id breaks the id rules: an aggregate id — the command’s own, and the others it names or leads to (the decider’s `relatedIdsOf`: in the examples a transfer’s accounts, an order’s products, customer and invoice) — is 1–200 bytes of UTF-8, a command id 1–256, both of printable characters only (no control characters U+0000–U+001F and U+007F–U+009F, no unpaired surrogates). Also an aggregate id in a path or an index value in a query. `field` names where the id was.',
   },
   INVALID_REQUEST: {
     status: 400,
@@ -35,7 +35,7 @@ export const API_ERRORS = defineErrorCatalog('API errors', {
   FORBIDDEN: {
     status: 403,
     description:
-      "The token's role may not do this: `/admin/*` needs `admin`; audit history and the internal routes `admin` or `service`; a customer reads products and their own orders, and places and cancels orders for their own customer id only.",
+      "The token's role may not do this: `/admin/*` needs `admin`; audit history and the internal routes `admin` or `service`; a customer calls only what the application's access rules allow (the example's: read products and their own orders, place and cancel orders for their own customer id).",
   },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'Commands are sent as `application/json`.' },
   PAYLOAD_TOO_LARGE: {

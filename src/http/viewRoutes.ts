@@ -16,7 +16,7 @@ export function viewRoutes(api: FastifyInstance, context: ApiContext): void {
   // An instance running none of the views has no names to list, and an empty enum is no schema.
   const names = context.queries.viewNames;
   const viewParam = { type: 'string', ...(names.length > 0 ? { enum: names } : {}) };
-  // Each view index is a query parameter (orders-with-invoices: customerId; account-statements: accountId).
+  // Each view index is a query parameter (in the example, orders-with-invoices: customerId; account-statements: accountId).
   const indexParams = Object.fromEntries(
     [...context.queries.indexNames].map(([view, index]) => [
       index,

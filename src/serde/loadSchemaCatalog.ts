@@ -8,32 +8,33 @@ import { SchemaCatalog, type SchemaFile } from './schemaCatalog.js';
  */
 export const RUNTIME_SCHEMAS_DIR = findRuntimeSchemas(import.meta.dirname);
 
-/** The topic the runtime's own record types travel on. */
-const RUNTIME_TOPICS: Readonly<Record<string, readonly string[]>> = {
-  'kes.command-results': ['kes.common.CommandResult'],
-};
+/** The runtime's own record type, on the application's results topic (`<name>.command-results`). */
+const COMMAND_RESULT_TYPE = 'kes.common.CommandResult';
 
 function findRuntimeSchemas(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'schemas');
     if (fs.existsSync(path.join(candidate, 'common', 'CommandResult.avsc'))) return candidate;
-    if (path.dirname(dir) === dir) return path.resolve(from, '../../schemas');
+    if (path.dirname(dir) === dir)
+      throw new Error(`kes's own schemas (schemas/common) are not above ${from}`);
   }
 }
 
 /**
  * An application's schemas (see SchemaCatalog for the layout of `dir`) with the runtime's own.
  * The topics each type travels on are `topics` (derived from the application's deciders) merged
- * with the directory's `topics.json`, which may be left out.
+ * with the directory's `topics.json`, which may be left out; the command result travels on the
+ * application's results topic (`kes.command-results` for the example application, named `kes`).
  */
 export function loadSchemaCatalog(
   dir: string,
   topics: Readonly<Record<string, readonly string[]>> = {},
+  resultsTopic = 'kes.command-results',
 ): SchemaCatalog {
-  const files = readSchemaFiles(dir).filter((f) => f.path !== 'topics.json');
-  const own = new Set(files.map((f) => f.path));
+  // `common/` is the runtime's (kes.common.*): an application's copy never replaces it.
+  const files = readSchemaFiles(dir).filter((f) => f.path !== 'topics.json' && !f.path.startsWith('common/'));
   for (const file of readSchemaFiles(RUNTIME_SCHEMAS_DIR)) {
-    if (file.path.startsWith('common/') && !own.has(file.path)) files.push(file);
+    if (file.path.startsWith('common/')) files.push(file);
   }
   const merged = new Map<string, Set<string>>();
   const add = (from: Readonly<Record<string, readonly string[]>>) => {
@@ -47,7 +48,7 @@ export function loadSchemaCatalog(
   if (fs.existsSync(topicsFile))
     add(JSON.parse(fs.readFileSync(topicsFile, 'utf8')) as Record<string, string[]>);
   add(topics);
-  add(RUNTIME_TOPICS);
+  add({ [resultsTopic]: [COMMAND_RESULT_TYPE] });
   const text = JSON.stringify(Object.fromEntries([...merged].map(([topic, types]) => [topic, [...types]])));
   return SchemaCatalog.fromFiles([...files, { path: 'topics.json', text }]);
 }

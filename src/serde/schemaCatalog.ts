@@ -65,7 +65,7 @@ export class SchemaCatalog {
     for (const file of files
       .filter((f) => f.path.endsWith('.avsc'))
       .sort((a, b) => a.path.localeCompare(b.path))) {
-      const match = /^([a-z][a-z0-9-]*)\/(?:history\/([A-Za-z_]\w*)\.v(\d+)|([A-Za-z_]\w*))\.avsc$/.exec(
+      const match = /^([a-z][a-z0-9_]*)\/(?:history\/([A-Za-z_]\w*)\.v(\d+)|([A-Za-z_]\w*))\.avsc$/.exec(
         file.path,
       );
       if (!match) {

@@ -1,5 +1,6 @@
 import { COMPATIBILITY, type SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avsc from 'avsc';
+import { runtimeTopics } from '../topology/runtimeTopics.js';
 import { loadSchemaCatalog } from './loadSchemaCatalog.js';
 import { type DecodedRecord, RecordDecoder } from './recordDecoder.js';
 import { type SchemaCatalog, subjectName } from './schemaCatalog.js';
@@ -61,12 +62,17 @@ export class Serde {
       readonly schemas: string;
       readonly upcasters: readonly UpcasterEntry[];
       readonly deciders: readonly SchemaOwner[];
+      readonly topology: { readonly applicationId: string };
     },
     registry: SchemaRegistry,
   ): Serde {
     return new Serde({
       registry,
-      catalog: loadSchemaCatalog(application.schemas, schemaTopics(application.deciders)),
+      catalog: loadSchemaCatalog(
+        application.schemas,
+        schemaTopics(application.deciders),
+        runtimeTopics(application.topology.applicationId).commandResults,
+      ),
       upcasters: new Upcasters([...application.upcasters]),
     });
   }

@@ -8,3 +8,4 @@ export {
 } from './applyTopology.js';
 export { describeTopology } from './describeTopology.js';
 export { topologyMermaid } from './mermaid.js';
+export { runtimeTopics, type RuntimeTopics } from './runtimeTopics.js';

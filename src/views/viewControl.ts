@@ -12,7 +12,6 @@ export interface ViewState {
 }
 
 /** The compacted control topic of views: key = view name, value = its ViewState as JSON. */
-export const VIEWS_TOPIC = 'kes.views';
 
 export const initialViewState = (view: string): ViewState => ({
   view,
@@ -22,7 +21,7 @@ export const initialViewState = (view: string): ViewState => ({
 });
 
 /**
- * Follows kes.views: every instance reads it from the beginning (never committing, so a restart
+ * Follows the application's views topic (`<name>.views`): every instance reads it from the beginning (never committing, so a restart
  * reads it all again) and knows the generations of every view; `start` resolves once it has read
  * up to the end. Any instance may write a change (a rebuild requested, a switch).
  */
@@ -33,26 +32,32 @@ export class ViewControl extends EventEmitter<{ change: [ViewState] }> {
   private constructor(
     private readonly consumer: Consumer,
     private readonly producer: Producer,
+    private readonly topic: string,
   ) {
     super();
   }
 
-  static async start(options: { kafka: Kafka; groupId: string }): Promise<ViewControl> {
-    const { kafka } = options;
+  static async start(options: {
+    kafka: Kafka;
+    groupId: string;
+    /** The application's views topic (runtimeTopics). */
+    topic: string;
+  }): Promise<ViewControl> {
+    const { kafka, topic } = options;
     const consumer = stoppableConsumer(kafka, { groupId: options.groupId, maxWaitTimeInMs: 100 });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    const control = new ViewControl(consumer, producer);
+    const control = new ViewControl(consumer, producer, topic);
     const admin = kafka.admin();
     await admin.connect();
     let end: bigint;
     try {
-      end = BigInt((await fetchTopicOffsets(admin, VIEWS_TOPIC))[0]?.high ?? '0');
+      end = BigInt((await fetchTopicOffsets(admin, topic))[0]?.high ?? '0');
     } finally {
       await admin.disconnect();
     }
     await producer.connect();
     await consumer.connect();
-    await consumer.subscribe({ topic: VIEWS_TOPIC, fromBeginning: true });
+    await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ message }) => {
@@ -63,7 +68,7 @@ export class ViewControl extends EventEmitter<{ change: [ViewState] }> {
         control.emit('change', state);
       },
     });
-    await control.until(() => control.offset >= end - 1n, 60_000, 'kes.views was not read to its end');
+    await control.until(() => control.offset >= end - 1n, 60_000, `${topic} was not read to its end`);
     return control;
   }
 
@@ -75,14 +80,14 @@ export class ViewControl extends EventEmitter<{ change: [ViewState] }> {
   async write(next: Omit<ViewState, 'updatedAt'>): Promise<ViewState> {
     const state: ViewState = { ...next, updatedAt: new Date().toISOString() };
     await this.producer.send({
-      topic: VIEWS_TOPIC,
+      topic: this.topic,
       acks: -1,
       messages: [{ key: state.view, value: JSON.stringify(state) }],
     });
     await this.until(
       () => this.state(state.view).updatedAt >= state.updatedAt,
       30_000,
-      'kes.views write not read back',
+      `${this.topic} write not read back`,
     );
     return this.state(state.view);
   }
