@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { spawnScript, type ScriptProcess } from './spawnScript.js';
 
 const main = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
+/** The application the `kes app` processes run: the example (the shop and the ledger). */
+export const EXAMPLE_APP = path.resolve(import.meta.dirname, '../../topology/application.ts');
 
 /** A `kes app` child process and the URL of its HTTP API (on a free port). */
 export type AppProcess = ScriptProcess & { readonly url: string };
@@ -22,6 +24,8 @@ export function appScript(options: AppProcessOptions): ScriptProcess {
   return spawnScript(
     main,
     [
+      '--app',
+      EXAMPLE_APP,
       'app',
       '--brokers',
       options.brokers,
