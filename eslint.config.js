@@ -16,7 +16,7 @@ const LAYERS = {
   state: ['errors', 'kafka'],
   broker: ['errors', 'config', 'kafka'],
   registry: ['errors', 'config', 'kafka'],
-  serde: ['errors', 'config', 'registry', 'topology'],
+  serde: ['errors', 'config', 'domain', 'registry', 'topology'],
   tracing: ['processor'],
   processor: ['errors', 'kafka', 'serde', 'state', 'topology', 'tracing'],
   domain: ['errors'],

@@ -41,7 +41,7 @@ export { compositeKey, compositeRange, decodeCompositeKey } from './state/compos
 
 // Schema evolution.
 export { type RecordValue, type Upcaster, type UpcasterEntry, Upcasters } from './serde/upcasters.js';
-export { Serde, schemaTopics } from './serde/serde.js';
+export { applicationCatalog, Serde, schemaTopics } from './serde/serde.js';
 export { loadSchemaCatalog } from './serde/loadSchemaCatalog.js';
 export type { SchemaCatalog } from './serde/schemaCatalog.js';
 

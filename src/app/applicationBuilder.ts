@@ -210,7 +210,7 @@ export class ApplicationBuilder {
     const inputs = options.hears.map((domain) => this.eventsOf(domain));
     if (options.replies) {
       const topic = `${saga.name}.repartition`;
-      this.rekey(options.replies, topic, WEEK, `${options.replies.description}`);
+      this.rekey(options.replies, topic, WEEK);
       inputs.push(topic);
     }
     const changelog = `${saga.name}.changelog`;
@@ -269,7 +269,7 @@ export class ApplicationBuilder {
     for (const via of rekeyed.values()) {
       // A view is rebuilt from its inputs: a re-keyed input is kept as long as the events.
       if (!this.topics.has(`${via.name}.repartition`)) {
-        this.rekey(via, `${via.name}.repartition`, FOREVER, via.description);
+        this.rekey(via, `${via.name}.repartition`, FOREVER);
       }
     }
     const index = options.index;
@@ -282,7 +282,7 @@ export class ApplicationBuilder {
             processor: index.processor,
           }
         : undefined;
-    this.viewNode({
+    this.viewNodes.push({
       name: processor,
       kind: 'view',
       inputs,
@@ -294,7 +294,7 @@ export class ApplicationBuilder {
       this.topic(forward.topic, forward.key, `${definition.name} rows re-keyed by ${forward.key}`, {
         configs: { 'retention.ms': WEEK },
       });
-      this.viewNode({
+      this.viewNodes.push({
         name: forward.processor,
         kind: 'view',
         inputs: [forward.topic],
@@ -362,23 +362,15 @@ export class ApplicationBuilder {
       kind: 'view',
       inputs: this.deciders.map((d) => `${d.domain}.events`),
       stores: [
-        {
-          name: EVENT_HISTORY.store,
-          changelog: `${EVENT_HISTORY.store}.changelog`,
-          description: 'domain/aggregateId \\0 version → the event record (audit)',
-        },
+        this.viewStore(
+          EVENT_HISTORY.store,
+          'domain/aggregateId \\0 version → the event record (audit)',
+          topics,
+        ),
       ],
       outputs: [`${EVENT_HISTORY.processor}.changelog`],
       description: 'the event history of every aggregate, for audit and temporal queries',
     };
-    declare(
-      `${EVENT_HISTORY.store}.changelog`,
-      'the store key',
-      `changelog of the ${EVENT_HISTORY.store} store`,
-      {
-        cleanupPolicy: 'compact',
-      },
-    );
     declare(
       this.runtime.views,
       'view name',
@@ -434,13 +426,13 @@ export class ApplicationBuilder {
     };
   }
 
-  private rekey(via: Rekeyed, topic: string, retention: string, description: string): void {
+  private rekey(via: Rekeyed, topic: string, retention: string): void {
     const decider = this.decider(via.domain);
     for (const type of via.eventTypes) {
       if (!decider.eventTypes.includes(type))
         throw new Error(`${via.name}: ${via.domain} has no event ${type}`);
     }
-    this.topic(topic, via.key, description, { configs: { 'retention.ms': retention } });
+    this.topic(topic, via.key, via.description, { configs: { 'retention.ms': retention } });
     this.processor(
       {
         name: via.name,
@@ -461,10 +453,15 @@ export class ApplicationBuilder {
     );
   }
 
-  private viewStore(name: string, rows: string): StoreSpec {
-    this.topic(`${name}.changelog`, 'the store key', `changelog of the ${name} store`, {
-      cleanupPolicy: 'compact',
-    });
+  /** A view's store and its changelog topic (declared in `topics`). */
+  private viewStore(name: string, rows: string, topics = this.topics): StoreSpec {
+    this.topic(
+      `${name}.changelog`,
+      'the store key',
+      `changelog of the ${name} store`,
+      { cleanupPolicy: 'compact' },
+      topics,
+    );
     return { name, changelog: `${name}.changelog`, description: rows };
   }
 
@@ -475,7 +472,7 @@ export class ApplicationBuilder {
 
   private decider(domain: string): AnyDecider {
     const decider = this.deciders.find((d) => d.domain === domain);
-    if (!decider) throw new Error(`no aggregate ${domain}: add it before what reads its events`);
+    if (!decider) throw new Error(`no aggregate ${domain}: add it before what names it`);
     return decider;
   }
 
@@ -498,9 +495,7 @@ export class ApplicationBuilder {
   }
 
   private commandsOf(domain: string): string {
-    if (!this.deciders.some((d) => d.domain === domain)) {
-      throw new Error(`no aggregate ${domain}: add it before what sends it commands`);
-    }
+    this.decider(domain);
     return `${domain}.commands`;
   }
 
@@ -508,10 +503,6 @@ export class ApplicationBuilder {
     if (this.nodes.some((n) => n.spec.name === spec.name))
       throw new Error(`processor ${spec.name} is added twice`);
     this.nodes.push({ spec, build });
-  }
-
-  private viewNode(spec: ProcessorSpec): void {
-    this.viewNodes.push(spec);
   }
 
   private topic(

@@ -126,6 +126,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
   const { logger } = options;
   const { application } = options;
   const topology = options.topology ?? application.topology;
+  const ownTopics = runtimeTopics(topology.applicationId);
   const views = application.views;
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
   assertKafkaJsFixes();
@@ -244,7 +245,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
             const control = await ViewControl.start({
               kafka,
               groupId: `${topology.applicationId}-${instanceId}-views`,
-              topic: runtimeTopics(topology.applicationId).views,
+              topic: ownTopics.views,
             });
             opened.push(() => control.stop());
             const runtime = await ViewRuntime.start({
@@ -396,7 +397,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
           kafka,
           serde,
           groupId: `${topology.applicationId}-${instanceId}-results`,
-          topic: runtimeTopics(topology.applicationId).commandResults,
+          topic: ownTopics.commandResults,
         });
         producer = new IdempotentSender(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
         await producer.connect();

@@ -1,10 +1,9 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
 import type { KesApplication } from '../app/kesApplication.js';
-import { runtimeTopics } from '../topology/runtimeTopics.js';
 import { checkSchemas, formatCheckReport } from '../serde/checkSchemas.js';
 import { loadSchemaCatalog } from '../serde/loadSchemaCatalog.js';
-import { schemaTopics, Serde } from '../serde/serde.js';
+import { applicationCatalog, Serde } from '../serde/serde.js';
 import { defaultRegistry, registryAuthFromEnv } from './options.js';
 
 /** `kes schemas register|check`: the project's schemas against a schema registry. */
@@ -21,13 +20,7 @@ export function schemasCommand(
   // Without an application, a directory's own topics.json says the topics.
   const catalogOf = (dir: string | undefined) => {
     const application = dir === undefined ? app() : findApp();
-    return application
-      ? loadSchemaCatalog(
-          dir ?? application.schemas,
-          schemaTopics(application.deciders),
-          runtimeTopics(application.topology.applicationId).commandResults,
-        )
-      : loadSchemaCatalog(dir!);
+    return application ? applicationCatalog(application, dir) : loadSchemaCatalog(dir!);
   };
 
   schemas

@@ -598,27 +598,17 @@ export class ProcessorRunner implements GroupRunner {
     const seen = this.fetchedAhead.get(key);
     const times = seen?.offset === String(fetched) ? seen.times + 1 : 1;
     this.fetchedAhead.set(key, { offset: String(fetched), times });
+    const where = {
+      topic: batch.topic,
+      partition: batch.partition,
+      fetched: String(fetched),
+      position: String(position),
+    };
     if (times < 3) {
-      this.logger.debug(
-        {
-          topic: batch.topic,
-          partition: batch.partition,
-          fetched: String(fetched),
-          position: String(position),
-        },
-        'a batch fetched past the task position is dropped',
-      );
+      this.logger.debug(where, 'a batch fetched past the task position is dropped');
       return true;
     }
-    this.logger.warn(
-      {
-        topic: batch.topic,
-        partition: batch.partition,
-        fetched: String(fetched),
-        position: String(position),
-      },
-      'the records before the fetched offset are gone; the task reads on from there',
-    );
+    this.logger.warn(where, 'the records before the fetched offset are gone; the task reads on from there');
     this.fetchedAhead.delete(key);
     return false;
   }

@@ -212,7 +212,7 @@ export class StreamTask {
       more = (await punctuator.punctuate(context)) === 'more';
       for (const scope of scopes.values()) await scope.commit();
     } catch (err) {
-      for (const store of this.stores.values()) store.transaction.abort();
+      this.abortStores();
       const waitingFor = transientCause(err);
       if (waitingFor !== undefined)
         throw new PunctuationWaitingError(this.id, punctuator.name, waitingFor, err);
@@ -222,16 +222,7 @@ export class StreamTask {
       );
       throw err;
     }
-    let written: { records: number; checkpoints: Map<string, bigint> };
-    try {
-      written = await this.send(outputs, [], undefined);
-    } catch (err) {
-      for (const store of this.stores.values()) store.transaction.abort();
-      throw err;
-    }
-    for (const store of this.stores.values()) {
-      await store.transaction.commit(written.checkpoints.get(store.transaction.name));
-    }
+    const written = await this.writeAndApply(outputs, [], undefined);
     this.schedule!.ran(punctuator, now, more);
     return { punctuator: punctuator.name, outputs: written.records };
   }
@@ -392,22 +383,13 @@ export class StreamTask {
     }
     if (waiting) {
       if (waiting.offset === records[0]!.offset) {
-        for (const store of this.stores.values()) store.transaction.abort();
+        this.abortStores();
         throw waiting;
       }
       // What preceded the failing record is written now, once: the chunk ends before it.
       nextOffset = waiting.offset;
     }
-    let written: { records: number; checkpoints: Map<string, bigint>; offsetsPending: boolean };
-    try {
-      written = await this.send(outputs, later, { topic, nextOffset });
-    } catch (err) {
-      for (const store of this.stores.values()) store.transaction.abort();
-      throw err;
-    }
-    for (const store of this.stores.values()) {
-      await store.transaction.commit(written.checkpoints.get(store.transaction.name));
-    }
+    const written = await this.writeAndApply(outputs, later, { topic, nextOffset });
     this.advance(topic, nextOffset);
     if (waiting) throw waiting;
     return {
@@ -416,6 +398,33 @@ export class StreamTask {
       outputs: written.records,
       offsetsPending: written.offsetsPending,
     };
+  }
+
+  /**
+   * Sends what a chunk or a punctuation wrote (send), then applies its store writes locally with
+   * their changelog offsets as checkpoints; a send that fails drops them.
+   */
+  private async writeAndApply(
+    outputs: PendingOutput[],
+    later: readonly AfterBuilder[],
+    input: { topic: string; nextOffset: bigint } | undefined,
+  ): Promise<{ records: number; checkpoints: Map<string, bigint>; offsetsPending: boolean }> {
+    let written: { records: number; checkpoints: Map<string, bigint>; offsetsPending: boolean };
+    try {
+      written = await this.send(outputs, later, input);
+    } catch (err) {
+      this.abortStores();
+      throw err;
+    }
+    for (const store of this.stores.values()) {
+      await store.transaction.commit(written.checkpoints.get(store.transaction.name));
+    }
+    return written;
+  }
+
+  /** Drops the store writes of the chunk or punctuation under way. */
+  private abortStores(): void {
+    for (const store of this.stores.values()) store.transaction.abort();
   }
 
   /**

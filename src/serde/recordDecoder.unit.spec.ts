@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalSchema } from '../registry/canonicalSchema.js';
 import { domainUpcasters } from '../../examples/shop/orders/orderUpcasters.js';
 import { application } from '../../topology/application.js';
-import { loadSchemaCatalog } from './loadSchemaCatalog.js';
-import { schemaTopics } from './serde.js';
+import { applicationCatalog } from './serde.js';
 import { parse, RecordDecoder, UnknownRecordTypeError } from './recordDecoder.js';
 import { Upcasters } from './upcasters.js';
 import { encodeWire } from './wireFormat.js';
@@ -20,7 +19,7 @@ interface Golden {
 const golden = JSON.parse(
   fs.readFileSync(path.join(import.meta.dirname, 'golden/OrderPlaced.v1.json'), 'utf8'),
 ) as Golden;
-const catalog = loadSchemaCatalog(application.schemas, schemaTopics(application.deciders));
+const catalog = applicationCatalog(application);
 const orderPlaced = catalog.get('kes.orders.OrderPlaced')!;
 
 /** A decoder whose registry knows the given writer schemas by id. */

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { application } from '../../topology/application.js';
 import { checkCompatibility } from '../registry/compatibility.js';
-import { loadSchemaCatalog } from './loadSchemaCatalog.js';
-import { schemaTopics } from './serde.js';
+import { applicationCatalog } from './serde.js';
 import { SchemaCatalog, type SchemaFile } from './schemaCatalog.js';
 
-const catalog = loadSchemaCatalog(application.schemas, schemaTopics(application.deciders));
+const catalog = applicationCatalog(application);
 
 type Json = { [key: string]: unknown };
 

@@ -1,5 +1,6 @@
 import { COMPATIBILITY, type SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avsc from 'avsc';
+import { recordName } from '../domain/domainRecord.js';
 import { runtimeTopics } from '../topology/runtimeTopics.js';
 import { loadSchemaCatalog } from './loadSchemaCatalog.js';
 import { type DecodedRecord, RecordDecoder } from './recordDecoder.js';
@@ -26,9 +27,29 @@ export interface SchemaOwner {
 export function schemaTopics(owners: readonly SchemaOwner[]): Record<string, string[]> {
   return Object.fromEntries(
     owners.flatMap(({ domain, commandTypes, eventTypes }) => [
-      [`${domain}.commands`, commandTypes.map((t) => `kes.${domain}.${t}`)],
-      [`${domain}.events`, eventTypes.map((t) => `kes.${domain}.${t}`)],
+      [`${domain}.commands`, commandTypes.map((t) => recordName(domain, t))],
+      [`${domain}.events`, eventTypes.map((t) => recordName(domain, t))],
     ]),
+  );
+}
+
+/** What the serde needs of an application: its schemas, their upcasters, its deciders and name. */
+export interface SchemaApplication {
+  readonly schemas: string;
+  readonly upcasters: readonly UpcasterEntry[];
+  readonly deciders: readonly SchemaOwner[];
+  readonly topology: { readonly applicationId: string };
+}
+
+/**
+ * An application's schema catalog: the schemas of `dir` (default its own) with the runtime's, each
+ * type on the topics its decider gives it, the command result on the application's results topic.
+ */
+export function applicationCatalog(application: SchemaApplication, dir = application.schemas): SchemaCatalog {
+  return loadSchemaCatalog(
+    dir,
+    schemaTopics(application.deciders),
+    runtimeTopics(application.topology.applicationId).commandResults,
   );
 }
 
@@ -57,22 +78,10 @@ export class Serde {
    * The serde of an application: its schemas directory (with the runtime's schemas, each type on
    * the topics its deciders give it) and its upcasters.
    */
-  static forApplication(
-    application: {
-      readonly schemas: string;
-      readonly upcasters: readonly UpcasterEntry[];
-      readonly deciders: readonly SchemaOwner[];
-      readonly topology: { readonly applicationId: string };
-    },
-    registry: SchemaRegistry,
-  ): Serde {
+  static forApplication(application: SchemaApplication, registry: SchemaRegistry): Serde {
     return new Serde({
       registry,
-      catalog: loadSchemaCatalog(
-        application.schemas,
-        schemaTopics(application.deciders),
-        runtimeTopics(application.topology.applicationId).commandResults,
-      ),
+      catalog: applicationCatalog(application),
       upcasters: new Upcasters([...application.upcasters]),
     });
   }
