@@ -69,6 +69,8 @@ const LAYERS = {
   ],
   // kes/testing: the test kit of applications.
   testing: ['domain'],
+  // The console: its build (esbuild) and its browser code, which reaches kes only over HTTP.
+  console: [],
 };
 
 /** The package's entry points: `kes` (src/index.ts) may export from every layer. */

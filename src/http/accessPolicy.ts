@@ -70,9 +70,14 @@ export interface OwnedAggregate {
 
 const ALLOW: Decision = { allowed: true };
 
-/** Routes served without a token: operations (probes, metrics) and the API's documentation. */
+/**
+ * Routes served without a token: operations (probes, metrics), the API's documentation and the
+ * console's page and assets (which hold no data: the console reads the API with a token).
+ */
 export function isOpenRoute(route: string | undefined): boolean {
   return (
+    route === '/' ||
+    (route?.startsWith('/console/') ?? false) ||
     route === '/health/live' ||
     route === '/health/ready' ||
     route === '/metrics' ||

@@ -41,7 +41,7 @@ const INTERNAL_ROUTES = ['get', 'range', 'progress'].map((op) =>
 );
 
 describe('open routes', () => {
-  it('are the probes, the metrics and the documentation', () => {
+  it('are the probes, the metrics, the documentation and the console page', () => {
     for (const route of [
       '/health/live',
       '/health/ready',
@@ -49,10 +49,20 @@ describe('open routes', () => {
       '/docs',
       '/docs/json',
       '/docs/static/*',
+      '/',
+      '/console/*',
     ]) {
       expect(isOpenRoute(route), route).toBe(true);
     }
-    for (const route of [undefined, '/views/:view', '/commands/PlaceOrder', '/admin/views/:view', '/docsx']) {
+    for (const route of [
+      undefined,
+      '/views/:view',
+      '/commands/PlaceOrder',
+      '/admin/views/:view',
+      '/docsx',
+      '/consoles',
+      '/admin/topology',
+    ]) {
       expect(isOpenRoute(route), route).toBe(false);
     }
   });

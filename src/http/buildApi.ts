@@ -17,6 +17,7 @@ import { ViewError, type ViewErrorCode } from '../views/viewError.js';
 import { isUnavailable } from '../kafka/kafkaErrors.js';
 import { isRegistryUnavailable } from '../serde/registryUnavailable.js';
 import { commandRoutes } from './commandRoutes.js';
+import { consoleRoutes } from './consoleRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { internalRoutes } from './internalRoutes.js';
 import { viewRoutes } from './viewRoutes.js';
@@ -118,5 +119,6 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
   healthRoutes(api, context);
   adminRoutes(api, context);
   internalRoutes(api, context);
+  await consoleRoutes(api);
   return api;
 }

@@ -17,6 +17,8 @@ export interface AppProcessOptions {
   args?: readonly string[];
   /** KES_LOG_LEVEL of the process; default info. */
   logLevel?: string;
+  /** More environment variables of the process (e.g. KES_JWT_SECRET). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** `kes app` as a child process (as users run it), with its own data directory; not waited for. */
@@ -37,7 +39,7 @@ export function appScript(options: AppProcessOptions): ScriptProcess {
       options.instanceId,
       ...(options.args ?? []),
     ],
-    { KES_LOG_LEVEL: options.logLevel ?? 'info' },
+    { KES_LOG_LEVEL: options.logLevel ?? 'info', ...options.env },
   );
 }
 
