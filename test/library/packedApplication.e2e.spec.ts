@@ -119,7 +119,7 @@ describe('kes packed, installed from the tarball into a new project', () => {
     expect(installed.name).toBe('kes');
   });
 
-  it('ships the built runtime and its own schemas, no examples or tests', () => {
+  it('ships the built runtime, the built console and its own schemas, no examples or tests', () => {
     const kes = path.join(project, 'node_modules/kes');
     expect(
       fs
@@ -127,7 +127,12 @@ describe('kes packed, installed from the tarball into a new project', () => {
         .filter((f) => f !== 'node_modules')
         .sort(),
     ).toEqual(['LICENSE', 'README.md', 'dist', 'package.json', 'schemas']);
-    expect(fs.readdirSync(path.join(kes, 'dist'))).toEqual(['src']);
+    expect(fs.readdirSync(path.join(kes, 'dist')).sort()).toEqual(['console', 'src']);
+    expect(fs.readdirSync(path.join(kes, 'dist/console/console')).sort()).toEqual([
+      'console.css',
+      'console.js',
+      'console.js.LEGAL.txt',
+    ]);
     expect(fs.readdirSync(path.join(kes, 'schemas'))).toEqual(['common']);
     for (const entry of ['index', 'testing/index', 'broker/index', 'registry/index', 'cli/main']) {
       expect(fs.existsSync(path.join(kes, 'dist/src', `${entry}.js`)), entry).toBe(true);
@@ -233,6 +238,11 @@ describe('kes packed, installed from the tarball into a new project', () => {
     const row = await fetch(`${base}/views/books/dune?after=${position}`);
     expect(row.status).toBe(200);
     expect(await row.json()).toEqual({ bookId: 'dune', title: 'Dune', borrowedBy: 'ada', timesBorrowed: 1 });
+    // The console, as the package ships it built.
+    const console = await fetch(`${base}/`);
+    expect(console.status).toBe(200);
+    expect(await console.text()).toContain('<script type="module" src="console/console.js">');
+    expect((await fetch(`${base}/console/console.js`)).status).toBe(200);
     steps.push({ step: 'commands and the view over HTTP', ms: Date.now() - httpStarted });
   });
 
