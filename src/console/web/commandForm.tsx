@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type Answer, call, enc } from './api';
 import { type Avro, type AvroField, formType, initialValue, type NamedTypes, namedTypes } from './avroForm';
 import { Json } from './ui';
@@ -55,6 +55,11 @@ function Form({
   const named = useMemo(() => namedTypes(command.schema), [command]);
   const [value, setValue] = useState<unknown>(() => initialValue(command.schema, named));
   const [ifMatch, setIfMatch] = useState(version !== undefined ? String(version) : '');
+  // The expected version follows the aggregate's until the user types one of their own.
+  const typed = useRef(false);
+  useEffect(() => {
+    if (!typed.current && version !== undefined) setIfMatch(String(version));
+  }, [version]);
   const [key, setKey] = useState<string>(() => crypto.randomUUID());
   const [answer, setAnswer] = useState<Answer<unknown> | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
@@ -89,7 +94,10 @@ function Form({
             aria-label="If-Match"
             value={ifMatch}
             inputMode="numeric"
-            onInput={(e) => setIfMatch(e.currentTarget.value)}
+            onInput={(e) => {
+              typed.current = true;
+              setIfMatch(e.currentTarget.value);
+            }}
           />
         </label>
         <label>

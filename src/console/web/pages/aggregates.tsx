@@ -150,7 +150,7 @@ export function AggregatePage({ domain, id }: { domain: string; id: string }) {
             <Problem error={commands.error} />
             {commands.data ? (
               <CommandForm
-                key={`${domain}/${id}/${version}`}
+                key={`${domain}/${id}`}
                 commands={commands.data.filter((c) => c.domain === domain && c.public)}
                 version={version}
                 onAnswer={afterCommand}
