@@ -14,6 +14,31 @@ export function kesCommandLine(args: readonly string[]): string {
     .join(' ');
 }
 
+/**
+ * The lines a terminal shows for what was written to it: \r goes back to the line's start, \n
+ * to the next line, ESC[K erases to the line's end, and other text overwrites what is under it.
+ */
+export function screen(text: string): string[] {
+  const lines = [''];
+  let column = 0;
+  for (let i = 0; i < text.length; i++) {
+    const row = lines.length - 1;
+    if (text[i] === '\r') column = 0;
+    else if (text[i] === '\n') {
+      lines.push('');
+      column = 0;
+    } else if (text.startsWith('\x1b[K', i)) {
+      lines[row] = lines[row]!.slice(0, column);
+      i += 2;
+    } else {
+      const line = lines[row]!;
+      lines[row] = line.slice(0, column) + text[i] + line.slice(column + 1);
+      column++;
+    }
+  }
+  return lines.at(-1) === '' ? lines.slice(0, -1) : lines;
+}
+
 export interface TerminalProcess {
   /** Everything the terminal showed so far, as written (with its \r and escape sequences). */
   output(): string;
