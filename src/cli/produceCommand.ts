@@ -90,8 +90,10 @@ export function produceCommand(program: Command, app: () => KesApplication): voi
             else console.log(printed);
           };
           if (opts.file) {
-            // The file is read twice for a total, only where someone watches the count.
-            const total = showsProgress() ? await countCommands(opts.file) : undefined;
+            // A regular file is read twice for a total, only where someone watches the count; a pipe
+            // (--file /dev/stdin) can be read once, so its progress has no total.
+            const counted = showsProgress() && fs.statSync(opts.file).isFile();
+            const total = counted ? await countCommands(opts.file) : undefined;
             const lines = readline.createInterface({
               input: fs.createReadStream(opts.file),
               crlfDelay: Infinity,

@@ -40,9 +40,9 @@ const kes = (args: string[]) =>
   ]);
 
 /** Runs kes on a terminal with stdout sent to a file; resolves with the terminal's lines and the file. */
-async function kesOnTerminal(args: string[], name: string) {
+async function kesOnTerminal(args: string[], name: string, before = '') {
   const stdout = path.join(files.path, `${name}.stdout`);
-  const terminal = inTerminal(`${kesCommandLine(args)} > ${shellQuote(stdout)}`);
+  const terminal = inTerminal(`${before}${kesCommandLine(args)} > ${shellQuote(stdout)}`);
   const code = await terminal.exited;
   return { code, screen: screen(terminal.output()), stdout: fs.readFileSync(stdout, 'utf8') };
 }
@@ -87,6 +87,18 @@ describe('kes produce --file', () => {
     expect(result.code).toBe(0);
     expect(jsonLines(result.stdout)).toEqual(sent('counted', 30));
     expect(result.screen).toEqual([expect.stringMatching(/^producing 30\/30 \(100\.0%\) [\d.]+\/s$/)]);
+  });
+
+  it('reads a pipe once, counting without a total', async () => {
+    const file = commandsFile('pipe', 30);
+    const result = await kesOnTerminal(
+      ['produce', '--file', '/dev/stdin', ...connection],
+      'pipe',
+      `cat ${shellQuote(file)} | `,
+    );
+    expect(result.code).toBe(0);
+    expect(jsonLines(result.stdout)).toEqual(sent('pipe', 30));
+    expect(result.screen).toEqual([expect.stringMatching(/^producing 30 [\d.]+\/s$/)]);
   });
 
   it('keeps each JSON line whole when stdout is the same terminal', async () => {
