@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { KesApplication } from '../app/kesApplication.js';
 import { startTracingFromEnv } from '../tracing/tracing.js';
-import { defaultLogger } from '../broker/brokerOptions.js';
 import { startApp } from '../app/startApp.js';
+import { cliLogger } from './cliLogger.js';
 import { runApp } from './runApp.js';
 import {
   brokerList,
@@ -77,7 +77,7 @@ export function appCommand(program: Command, app: () => KesApplication): void {
         advertisedUrl?: string;
       }) => {
         const application = app();
-        const logger = defaultLogger('kes-app');
+        const logger = cliLogger('kes-app');
         // Spans go over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
         const tracing = startTracingFromEnv('kes');
         const taskTimeoutMs = opts.taskTimeoutMs ?? envInteger('KES_TASK_TIMEOUT_MS');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startBroker } from '../broker/index.js';
-import { defaultLogger } from '../broker/brokerOptions.js';
+import { cliLogger } from './cliLogger.js';
 import { collect, integer, untilSignal } from './options.js';
 
 /** `kes broker`: runs the embedded Kafka broker until SIGTERM or SIGINT. */
@@ -32,7 +32,7 @@ export function brokerCommand(program: Command): void {
       [],
     )
     .action(async (opts) => {
-      const logger = defaultLogger('kes-broker');
+      const logger = cliLogger('kes-broker');
       const topicDefaults = Object.fromEntries(
         (opts.config as string[]).map((pair) => {
           const at = pair.indexOf('=');

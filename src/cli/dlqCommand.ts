@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { listDeadLetters, replayDeadLetters } from '../ops/deadLetters.js';
 import type { KesApplication } from '../app/kesApplication.js';
 import { cliKafka, defaultBrokers } from './options.js';
+import { type ProgressLine, progressLine } from './progressLine.js';
 
 /** `kes dlq list <processor>` and `kes dlq replay <processor>`: the records a processor could not process. */
 export function dlqCommand(program: Command, app: () => KesApplication): void {
@@ -34,7 +35,16 @@ export function dlqCommand(program: Command, app: () => KesApplication): void {
     .option('--brokers <list>', 'Kafka bootstrap servers (env KAFKA_BROKERS)', defaultBrokers())
     .action(async (processor: string, opts: { brokers: string }) => {
       processorNamed(processor);
-      const result = await replayDeadLetters(kafkaFor(opts.brokers), { topology: app().topology, processor });
+      // Progress on stderr, on a terminal only; stdout keeps the one JSON line of the result.
+      let progress: ProgressLine | undefined;
+      const result = await replayDeadLetters(kafkaFor(opts.brokers), {
+        topology: app().topology,
+        processor,
+        onProgress(sent, total) {
+          progress ??= progressLine(`replaying ${processor}`, total);
+          progress.update(sent);
+        },
+      }).finally(() => progress?.done());
       console.log(JSON.stringify({ processor, ...result }));
     });
 }

@@ -6,6 +6,7 @@ import type { KesApplication } from '../app/kesApplication.js';
 import { type CommandInput, CommandSender } from '../commands/commandSender.js';
 import { Serde } from '../serde/serde.js';
 import { cliKafka, defaultBrokers, defaultRegistry, integer, registryAuthFromEnv } from './options.js';
+import { type ProgressLine, progressLine, showsProgress } from './progressLine.js';
 
 interface CommandLine {
   type: string;
@@ -14,10 +15,23 @@ interface CommandLine {
   expectedVersion?: number;
 }
 
+/** The commands of a JSON lines file: its lines that are not blank. */
+async function countCommands(file: string): Promise<number> {
+  let count = 0;
+  for await (const text of readline.createInterface({
+    input: fs.createReadStream(file),
+    crlfDelay: Infinity,
+  })) {
+    if (text.trim() !== '') count++;
+  }
+  return count;
+}
+
 /**
  * `kes produce <CommandType> '<json>'` or `kes produce --file <commands.jsonl>`: encodes commands
  * with their schemas and produces them to their domain's commands topic. Prints one JSON line per
- * command: its id, aggregate, topic, partition and offset.
+ * command: its id, aggregate, topic, partition and offset. With --file on a terminal, a progress
+ * line on stderr counts the commands sent.
  */
 export function produceCommand(program: Command, app: () => KesApplication): void {
   program
@@ -52,6 +66,7 @@ export function produceCommand(program: Command, app: () => KesApplication): voi
         const sender = new CommandSender(serde, application.deciders);
         const producer = kafka.producer({ idempotent: true });
         await producer.connect();
+        let progress: ProgressLine | undefined;
         try {
           const send = async (line: CommandLine) => {
             const input: CommandInput = {
@@ -63,24 +78,32 @@ export function produceCommand(program: Command, app: () => KesApplication): voi
             };
             const sent = await sender.send(producer, input);
             const { commandId, aggregateId, partition, offset } = sent;
-            console.log(
-              JSON.stringify({
-                commandId,
-                type: line.type,
-                aggregateId,
-                topic: sent.record.topic,
-                partition,
-                offset,
-              }),
-            );
+            const printed = JSON.stringify({
+              commandId,
+              type: line.type,
+              aggregateId,
+              topic: sent.record.topic,
+              partition,
+              offset,
+            });
+            if (progress) progress.print(printed);
+            else console.log(printed);
           };
           if (opts.file) {
+            // A regular file is read twice for a total, only where someone watches the count; a pipe
+            // (--file /dev/stdin) can be read once, so its progress has no total.
+            const counted = showsProgress() && fs.statSync(opts.file).isFile();
+            const total = counted ? await countCommands(opts.file) : undefined;
             const lines = readline.createInterface({
               input: fs.createReadStream(opts.file),
               crlfDelay: Infinity,
             });
+            let count = 0;
+            progress = progressLine('producing', total);
             for await (const text of lines) {
-              if (text.trim() !== '') await send(JSON.parse(text) as CommandLine);
+              if (text.trim() === '') continue;
+              await send(JSON.parse(text) as CommandLine);
+              progress.update(++count);
             }
           } else {
             await send({
@@ -91,6 +114,7 @@ export function produceCommand(program: Command, app: () => KesApplication): voi
             });
           }
         } finally {
+          progress?.done();
           await producer.disconnect();
         }
       },

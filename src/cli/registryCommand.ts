@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import pino from 'pino';
 import { startRegistry } from '../registry/index.js';
+import { cliLogger } from './cliLogger.js';
 import { brokerList, defaultBrokers, integer, kafkaConnectionFromEnv, untilSignal } from './options.js';
 
 /** `kes registry`: runs the embedded schema registry until SIGTERM or SIGINT. */
@@ -19,7 +19,7 @@ export function registryCommand(program: Command): void {
     .option('--read-only', 'refuse writes; serve what the writing registry stored')
     .option('--write-timeout-ms <ms>', 'how long a write may take to be read back', integer, 10_000)
     .action(async (opts) => {
-      const logger = pino({ name: 'kes-registry', level: process.env.KES_LOG_LEVEL ?? 'info' });
+      const logger = cliLogger('kes-registry');
       const registry = await startRegistry({
         port: opts.port,
         host: opts.host,

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import type { KesApplication } from '../app/kesApplication.js';
 import { startTracingFromEnv } from '../tracing/tracing.js';
 import { startApp } from '../app/startApp.js';
-import { defaultLogger } from '../broker/brokerOptions.js';
 import { startBroker } from '../broker/index.js';
 import { startRegistry } from '../registry/index.js';
 import {
@@ -15,6 +14,7 @@ import {
   envInteger,
 } from './options.js';
 import { runApp } from './runApp.js';
+import { cliLogger } from './cliLogger.js';
 
 /**
  * `kes start` (what `npm start` runs): the embedded default in one process — the embedded broker
@@ -31,7 +31,7 @@ export function startCommand(program: Command, app: () => KesApplication): void 
     )
     .action(async () => {
       const application = app();
-      const logger = defaultLogger('kes');
+      const logger = cliLogger('kes');
       // Spans go over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
       const tracing = startTracingFromEnv('kes');
       const dataDir = process.env.KES_DATA_DIR ?? './data';

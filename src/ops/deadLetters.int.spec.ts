@@ -55,10 +55,18 @@ describe('dead letters', () => {
     expect(letter!.error).not.toBe('');
 
     const before = (await readTopic(app.kafka, 'stock.commands')).length;
-    expect(await replayDeadLetters(app.kafka, { topology, processor: 'stock-commands' })).toEqual({
-      replayed: 1,
-      skipped: 0,
-    });
+    const progress: [number, number][] = [];
+    expect(
+      await replayDeadLetters(app.kafka, {
+        topology,
+        processor: 'stock-commands',
+        onProgress: (sent, total) => progress.push([sent, total]),
+      }),
+    ).toEqual({ replayed: 1, skipped: 0 });
+    expect(progress).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
     const commands = await readTopic(app.kafka, 'stock.commands');
     expect(commands).toHaveLength(before + 1);
     const replayed = commands.at(-1)!;

@@ -71,11 +71,16 @@ export function replayRefusal(topology: TopologySpec, processor: string): string
  * key, value and headers, without the `kes.dlq.*` ones, plus `kes.dlq.replayed-from`), once: in one
  * Kafka transaction with the offsets of a group of its own that remember what was replayed, so
  * running it again sends only what arrived since, and a failure midway sends nothing. Fix the
- * cause first — a record that fails again comes back.
+ * cause first — a record that fails again comes back. `onProgress` hears how many of the dead
+ * letters to replay were sent (or skipped) so far; none counts as replayed before the commit.
  */
 export async function replayDeadLetters(
   kafka: Kafka,
-  options: { topology: TopologySpec; processor: string },
+  options: {
+    topology: TopologySpec;
+    processor: string;
+    onProgress?: (sent: number, total: number) => void;
+  },
 ): Promise<{ replayed: number; skipped: number }> {
   const refusal = replayRefusal(options.topology, options.processor);
   if (refusal) throw new Error(refusal);
@@ -97,15 +102,17 @@ export async function replayDeadLetters(
     const letters = (await listDeadLetters(kafka, options.processor)).filter(
       (l) => BigInt(l.offset) >= (done.get(l.partition) ?? 0n),
     );
+    options.onProgress?.(0, letters.length);
     if (letters.length === 0) return { replayed: 0, skipped: 0 };
     let skipped = 0;
     const next = new Map<number, bigint>();
     const transaction = await producer.transaction();
     try {
-      for (const letter of letters) {
+      for (const [i, letter] of letters.entries()) {
         next.set(letter.partition, BigInt(letter.offset) + 1n);
         if (!letter.source.topic || letter.source.partition < 0) {
           skipped++;
+          options.onProgress?.(i + 1, letters.length);
           continue;
         }
         const headers = Object.fromEntries(
@@ -117,6 +124,7 @@ export async function replayDeadLetters(
           acks: -1,
           messages: [{ key: letter.key, value: letter.value, headers, partition: letter.source.partition }],
         });
+        options.onProgress?.(i + 1, letters.length);
       }
       await transaction.sendOffsets({
         consumerGroupId: groupId,

@@ -18,7 +18,11 @@ export interface KesProcess {
  * Runs a `kes` command that serves on a port (`kes broker`, `kes registry`) as a child process,
  * the way a user does, and resolves once it prints its "listening on <host>:<port>" line.
  */
-export function spawnKes(args: readonly string[], nodeArgs: readonly string[] = []): Promise<KesProcess> {
+export function spawnKes(
+  args: readonly string[],
+  nodeArgs: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<KesProcess> {
   const child = spawn(
     ...dieWithParent(process.execPath, [
       ...nodeArgs,
@@ -29,7 +33,7 @@ export function spawnKes(args: readonly string[], nodeArgs: readonly string[] = 
     ]),
     {
       cwd: root,
-      env: { ...process.env, KES_LOG_LEVEL: 'info' },
+      env: { ...process.env, KES_LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
