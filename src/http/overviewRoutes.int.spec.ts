@@ -55,6 +55,16 @@ describe('the console’s overview endpoints', () => {
     expect(body).toEqual(JSON.parse(JSON.stringify(topology)));
   });
 
+  it('documents every route in the OpenAPI document', async () => {
+    const { paths } = (await api.get('/docs/json')).body;
+    for (const route of ['topology', 'instances', 'lag', 'stats', 'commands', 'views', 'views/{view}']) {
+      expect(paths[`/admin/${route}`]?.get, route).toMatchObject({
+        tags: ['admin'],
+        summary: expect.any(String),
+      });
+    }
+  });
+
   it('lists every command with its domain, whether it is public, and its Avro schema', async () => {
     const { body } = await api.get('/admin/commands');
     const all = application.deciders.flatMap((d) => d.commandTypes as string[]);
@@ -176,6 +186,15 @@ describe('the console’s overview endpoints', () => {
       progress = await rebuildProgress(admin, topology, view.processors, 2);
     }
     expect(progress).toEqual({ generation: 2, consumed: total, total, fraction: 1 });
+    // A view with an index: right after the request, its new index topic may not exist yet.
+    expect(
+      (await api.client.call('/admin/views/orders-with-invoices/rebuild', { method: 'POST' })).status,
+    ).toBe(202);
+    expect((await api.get('/admin/views/orders-with-invoices')).body).toMatchObject({
+      building: 2,
+      progress: { generation: 2, consumed: expect.any(Number), total: expect.any(Number) },
+    });
+    await until('/admin/views/orders-with-invoices', (b) => b.active === 2);
     // The serving generation's group is the one measured now, and its tasks are listed.
     const lag = await until('/admin/lag', (b) => lagOf(b, 'products-view.g2') !== undefined);
     expect(lagOf(lag, 'products-view')).toBeUndefined();

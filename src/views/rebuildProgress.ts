@@ -32,20 +32,23 @@ export async function rebuildProgress(
   generation: number,
 ): Promise<RebuildProgress> {
   const spec = generationTopology(topology, processors, generation);
+  // The generation's own topics are created once an instance starts it: until then, nothing to read.
+  const existing = new Set(await admin.listTopics());
   const ends = new Map<string, Map<number, number>>();
   let consumed = 0;
   let total = 0;
   for (const processor of spec.processors) {
+    const inputs = processor.inputs.filter((topic) => existing.has(topic));
     const committed = await admin.fetchOffsets({
       groupId: `${topology.applicationId}-${processor.name}`,
-      topics: [...processor.inputs],
+      topics: inputs,
     });
     const at = new Map(
       committed.flatMap(({ topic, partitions }) =>
         partitions.map(({ partition, offset }) => [`${topic}:${partition}`, Number(offset)] as const),
       ),
     );
-    for (const topic of processor.inputs) {
+    for (const topic of inputs) {
       if (!ends.has(topic)) {
         const offsets = await fetchTopicOffsets(admin, topic);
         ends.set(topic, new Map(offsets.map((o) => [o.partition, Number(o.high)])));
