@@ -35,6 +35,7 @@ const LAYERS = {
     'query',
     'serde',
     'state',
+    'topology',
     'tracing',
     'views',
   ],

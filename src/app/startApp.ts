@@ -373,6 +373,11 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
         if (!started.views) throw new ApiError('NOT_READY', 'kes is starting');
         return started.views.state(name);
       },
+      topology,
+      views,
+      deciders: application.deciders,
+      admin,
+      self: () => self,
       metrics,
       logger: logger.child({ component: 'http' }),
       limits: { ...DEFAULT_LIMITS, ...http.limits },

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from './apiContext.js';
 import { errorResponses } from './errorSchema.js';
+import { viewProgress } from './overviewRoutes.js';
+import { rebuildProgressSchema } from './overviewSchemas.js';
 
 const stateSchema = {
   type: 'object',
@@ -22,10 +24,16 @@ export function adminRoutes(api: FastifyInstance, context: ApiContext): void {
         tags: ['admin'],
         summary: 'The generations of a view: the one serving queries, and the one being built',
         params,
-        response: { 200: stateSchema, ...errorResponses(404, 503) },
+        response: {
+          200: { ...stateSchema, properties: { ...stateSchema.properties, progress: rebuildProgressSchema } },
+          ...errorResponses(404, 503),
+        },
       },
     },
-    async (request) => context.viewState((request.params as { view: string }).view),
+    async (request) => {
+      const state = context.viewState((request.params as { view: string }).view);
+      return { ...state, progress: await viewProgress(context, state) };
+    },
   );
   api.post(
     '/admin/views/:view/rebuild',

@@ -1,4 +1,5 @@
 import type { BatchingSender } from '../kafka/batchingSender.js';
+import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { CommandResultWaiter } from '../commands/commandResultWaiter.js';
 import type { CommandSender } from '../commands/commandSender.js';
@@ -6,6 +7,9 @@ import type { StreamsHandle } from '../processor/startStreams.js';
 import type { PartitionStores } from '../query/partitionStores.js';
 import type { ViewQueries } from '../query/viewQueries.js';
 import type { ViewState } from '../views/viewControl.js';
+import type { ReadView } from '../views/readSide.js';
+import type { Decider } from '../domain/decider.js';
+import type { TopologySpec } from '../topology/topologySpec.js';
 import type { AccessRules } from './accessPolicy.js';
 import type { AppMetrics } from './appMetrics.js';
 
@@ -31,6 +35,15 @@ export interface ApiContext {
   readonly rebuild: (view: string) => Promise<ViewState>;
   /** A view's generations: serving, and being built. */
   readonly viewState: (view: string) => ViewState;
+  /** The application's topology, views and deciders (the console's overview, overviewRoutes.ts). */
+  readonly topology: TopologySpec;
+  readonly views: ReadonlyMap<string, ReadView>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly deciders: readonly Decider<any, any, any>[];
+  /** The instance's admin client: connected once start-up has reached Kafka (before `running`). */
+  readonly admin: Admin;
+  /** This instance's URL, once it listens. */
+  readonly self: () => string | null;
   running?: {
     /** Writes HTTP commands to their topics. */
     readonly commands: Pick<BatchingSender, 'send'>;

@@ -20,6 +20,7 @@ import { commandRoutes } from './commandRoutes.js';
 import { consoleRoutes } from './consoleRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { internalRoutes } from './internalRoutes.js';
+import { overviewRoutes } from './overviewRoutes.js';
 import { viewRoutes } from './viewRoutes.js';
 
 /** The codes of the errors raised below the HTTP layer are codes of the catalog (checked here). */
@@ -118,6 +119,7 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
   aggregateRoutes(api, context);
   healthRoutes(api, context);
   adminRoutes(api, context);
+  overviewRoutes(api, context);
   internalRoutes(api, context);
   await consoleRoutes(api);
   return api;

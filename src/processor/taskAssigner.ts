@@ -132,6 +132,11 @@ function decodeUserData(metadata: Buffer): MemberUserData | undefined {
   }
 }
 
+/** The endpoint a member advertises in its metadata (as DescribeGroups returns it); undefined: none read. */
+export function readMemberEndpoint(memberMetadata: Buffer): string | null | undefined {
+  return decodeUserData(memberMetadata)?.endpoint;
+}
+
 /** The task assignment carried in a member assignment (as DescribeGroups returns it). */
 export function readTaskAssignment(memberAssignment: Buffer): TaskAssignment | undefined {
   try {
