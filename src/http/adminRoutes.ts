@@ -2,17 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from './apiContext.js';
 import { errorResponses } from './errorSchema.js';
 import { viewProgress } from './overviewRoutes.js';
-import { rebuildProgressSchema } from './overviewSchemas.js';
+import { rebuildProgressSchema, viewStateSchema } from './overviewSchemas.js';
 
-const stateSchema = {
-  type: 'object',
-  properties: {
-    view: { type: 'string' },
-    active: { type: 'integer', description: 'The generation serving queries' },
-    building: { type: 'integer', nullable: true, description: 'The generation being built, if any' },
-    updatedAt: { type: 'string' },
-  },
-};
+const stateSchema = viewStateSchema;
 
 /** Operations on views: their generations, and a rebuild (blue/green, from offset 0). */
 export function adminRoutes(api: FastifyInstance, context: ApiContext): void {

@@ -186,21 +186,24 @@ describe('the console, with JWT auth on', () => {
   });
 
   it('pages through a view, looks up a key and rebuilds it, following its progress to the switch', async () => {
-    for (let i = 0; i < 3; i++) {
-      expect(
-        (
-          await command('AddProduct', {
-            productId: `v-${i}-${randomUUID()}`,
-            name: `Item ${i}`,
-            initialStock: i,
-          })
-        ).status,
-      ).toBe(200);
-    }
+    // More rows than a page holds (20): ids after those of the other tests, in key order.
+    const run = randomUUID().slice(0, 8);
+    const ids = Array.from({ length: 22 }, (_, i) => `v-${run}-${String(i).padStart(2, '0')}`);
+    const added = await Promise.all(
+      ids.map((productId, i) => command('AddProduct', { productId, name: `Item ${i}`, initialStock: i })),
+    );
+    expect(added.map((a) => a.status)).toEqual(ids.map(() => 200));
     const page = await signedIn();
     await page.getByRole('link', { name: 'Views' }).click();
-    await page.getByRole('link', { name: 'products' }).click();
-    await text(page.getByRole('list', { name: 'rows' })).toContain('Item 0');
+    await page.getByRole('link', { name: 'products', exact: true }).click();
+    const rows = page.getByRole('table', { name: 'rows' });
+    await text(rows).toContain(ids[0]!);
+    await page.getByRole('button', { name: 'Next ›' }).click();
+    await text(page.getByLabel('page number')).toBe('page 2');
+    await text(rows).toContain(ids[21]!);
+    await page.getByLabel('row key').fill(ids[7]!);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await text(page.getByLabel('looked up row')).toContain('"name": "Item 7"');
     const before = Number((await page.getByLabel('serving generation').textContent())?.replace(/\D/g, ''));
     await page.getByRole('button', { name: 'Rebuild products' }).click();
     await page.getByRole('progressbar', { name: 'rebuild progress' }).waitFor({ timeout: 10_000 });

@@ -1,5 +1,5 @@
 import dagre from '@dagrejs/dagre';
-import { useMemo } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 
 export interface TopologyJson {
   readonly applicationId: string;
@@ -42,74 +42,86 @@ const SIZE: Record<NodeKind, { width: number; height: number }> = {
  */
 export function TopologyDiagram({ topology, lag }: { topology: TopologyJson; lag?: Record<string, number> }) {
   const layout = useMemo(() => lay(topology), [topology]);
+  const [fit, setFit] = useState(true);
   return (
-    <div class="diagram" aria-label="topology diagram">
-      <svg
-        width={layout.width}
-        height={layout.height}
-        viewBox={`0 0 ${layout.width} ${layout.height}`}
-        role="img"
-      >
-        <defs>
-          <marker
-            id="arrow"
-            viewBox="0 0 10 10"
-            refX="9"
-            refY="5"
-            markerWidth="7"
-            markerHeight="7"
-            orient="auto-start-reverse"
-          >
-            <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-          </marker>
-        </defs>
-        {layout.edges.map((edge, i) => (
-          <path
-            key={i}
-            d={edge.d}
-            class={`edge ${edge.store ? 'edge-store' : ''}`}
-            marker-end={edge.store ? undefined : 'url(#arrow)'}
-          />
-        ))}
-        {layout.nodes.map((node) => {
-          const behind = node.kind === 'processor' ? (lag?.[node.id.slice(2)] ?? 0) : 0;
-          return (
-            <g
-              key={node.id}
-              transform={`translate(${node.x - node.width / 2},${node.y - node.height / 2})`}
-              class={`node node-${node.kind}${behind > 0 ? ' behind' : ''}`}
-              data-name={node.label}
+    <>
+      <div class="row">
+        <button type="button" onClick={() => setFit(!fit)}>
+          {fit ? 'Actual size' : 'Fit to width'}
+        </button>
+        <span class="muted">
+          Dead-letter topics are left out (see Dead letters); a store's changelog is written in it.
+        </span>
+      </div>
+      <div class="diagram" aria-label="topology diagram">
+        <svg
+          class={fit ? 'fit' : ''}
+          width={fit ? undefined : layout.width}
+          height={fit ? undefined : layout.height}
+          viewBox={`0 0 ${layout.width} ${layout.height}`}
+          role="img"
+        >
+          <defs>
+            <marker
+              id="arrow"
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
             >
-              <title>{node.title}</title>
-              {node.kind === 'store' ? (
-                <path
-                  d={`M0,6 a${node.width / 2},6 0 0,0 ${node.width},0 a${node.width / 2},6 0 0,0 ${-node.width},0 v${node.height - 12} a${node.width / 2},6 0 0,0 ${node.width},0 v${-(node.height - 12)}`}
-                />
-              ) : (
-                <rect
-                  width={node.width}
-                  height={node.height}
-                  rx={node.kind === 'topic' ? node.height / 2 : 6}
-                />
-              )}
-              <text
-                x={node.width / 2}
-                y={node.sub ? node.height / 2 - 3 : node.height / 2 + 4}
-                text-anchor="middle"
+              <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+            </marker>
+          </defs>
+          {layout.edges.map((edge, i) => (
+            <path
+              key={i}
+              d={edge.d}
+              class={`edge ${edge.store ? 'edge-store' : ''}`}
+              marker-end={edge.store ? undefined : 'url(#arrow)'}
+            />
+          ))}
+          {layout.nodes.map((node) => {
+            const behind = node.kind === 'processor' ? (lag?.[node.id.slice(2)] ?? 0) : 0;
+            return (
+              <g
+                key={node.id}
+                transform={`translate(${node.x - node.width / 2},${node.y - node.height / 2})`}
+                class={`node node-${node.kind}${behind > 0 ? ' behind' : ''}`}
+                data-name={node.label}
               >
-                {node.label}
-              </text>
-              {node.sub ? (
-                <text x={node.width / 2} y={node.height / 2 + 11} text-anchor="middle" class="sub">
-                  {node.sub}
-                  {behind > 0 ? ` · lag ${behind}` : ''}
+                <title>{node.title}</title>
+                {node.kind === 'store' ? (
+                  <path
+                    d={`M0,6 a${node.width / 2},6 0 0,0 ${node.width},0 a${node.width / 2},6 0 0,0 ${-node.width},0 v${node.height - 12} a${node.width / 2},6 0 0,0 ${node.width},0 v${-(node.height - 12)}`}
+                  />
+                ) : (
+                  <rect
+                    width={node.width}
+                    height={node.height}
+                    rx={node.kind === 'topic' ? node.height / 2 : 6}
+                  />
+                )}
+                <text
+                  x={node.width / 2}
+                  y={node.sub ? node.height / 2 - 3 : node.height / 2 + 4}
+                  text-anchor="middle"
+                >
+                  {node.label}
                 </text>
-              ) : null}
-            </g>
-          );
-        })}
-      </svg>
-    </div>
+                {node.sub ? (
+                  <text x={node.width / 2} y={node.height / 2 + 11} text-anchor="middle" class="sub">
+                    {node.sub}
+                    {behind > 0 ? ` · lag ${behind}` : ''}
+                  </text>
+                ) : null}
+              </g>
+            );
+          })}
+        </svg>
+      </div>
+    </>
   );
 }
 
@@ -118,6 +130,8 @@ function lay(topology: TopologyJson) {
   graph.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 60, marginx: 10, marginy: 10 });
   graph.setDefaultEdgeLabel(() => ({}));
   const changelogs = new Set(topology.processors.flatMap((p) => p.stores.map((s) => s.changelog)));
+  // Shown elsewhere: a store's changelog in the store, dead-letter topics on the Dead letters page.
+  const hidden = (topic: string) => changelogs.has(topic) || topic.endsWith('.dlq');
   const topics = new Map(topology.topics.map((t) => [t.name, t]));
   const nodes = new Map<string, Node>();
   const add = (node: Node) => {
@@ -135,7 +149,7 @@ function lay(topology: TopologyJson) {
       title: processor.description,
     });
     for (const name of [...processor.inputs, ...processor.outputs]) {
-      if (changelogs.has(name)) continue;
+      if (hidden(name)) continue;
       const topic = topics.get(name);
       add({
         id: `t:${name}`,
@@ -145,9 +159,9 @@ function lay(topology: TopologyJson) {
       });
     }
     for (const input of processor.inputs)
-      if (!changelogs.has(input)) graph.setEdge(`t:${input}`, `p:${processor.name}`);
+      if (!hidden(input)) graph.setEdge(`t:${input}`, `p:${processor.name}`);
     for (const output of processor.outputs)
-      if (!changelogs.has(output)) graph.setEdge(`p:${processor.name}`, `t:${output}`);
+      if (!hidden(output)) graph.setEdge(`p:${processor.name}`, `t:${output}`);
     for (const store of processor.stores) {
       add({
         id: `s:${store.name}`,

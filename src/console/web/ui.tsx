@@ -98,3 +98,38 @@ export function ProgressBar({ fraction, label }: { fraction: number; label: stri
     </div>
   );
 }
+
+/** Rows of objects as a table: a column per field (in first-seen order), nested values as JSON. */
+export function RowsTable({ rows, label }: { rows: readonly unknown[]; label: string }) {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys((row ?? {}) as object)))];
+  const cell = (value: unknown) =>
+    value === null || value === undefined ? (
+      <span class="muted">null</span>
+    ) : typeof value === 'object' ? (
+      <code>{JSON.stringify(value)}</code>
+    ) : (
+      String(value)
+    );
+  return (
+    <div class="scroll">
+      <table aria-label={label} class="rows-table">
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c}>{c}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i}>
+              {columns.map((c) => (
+                <td key={c}>{cell((row as Record<string, unknown>)[c])}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

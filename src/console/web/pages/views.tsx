@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call, enc } from '../api';
 import { href } from '../router';
-import { Json, Loading, Problem, ProgressBar, Section, time, useLoad } from '../ui';
+import { Json, Loading, Problem, ProgressBar, RowsTable, Section, time, useLoad } from '../ui';
 
 interface ViewState {
   view: string;
@@ -97,64 +97,56 @@ export function ViewPage({ name }: { name: string }) {
       </h1>
       {info.data ? <p class="muted">{info.data.description}</p> : null}
       <div class="grid2">
-        <Section
-          title="Rows"
-          actions={
-            <span class="row">
-              <button
-                type="button"
-                disabled={cursors.length < 2}
-                onClick={() => setCursors(cursors.slice(0, -1))}
-              >
-                ‹ Previous
-              </button>
-              <span class="muted" aria-label="page number">
-                page {cursors.length}
-              </span>
-              <button
-                type="button"
-                disabled={!rows.data?.next}
-                onClick={() => rows.data?.next && setCursors([...cursors, rows.data.next])}
-              >
-                Next ›
-              </button>
-            </span>
-          }
-        >
-          {index ? (
-            <form
-              class="row"
-              onSubmit={(e) => {
-                e.preventDefault();
-                setCursors([null]);
-                setAppliedIndex(indexValue.trim());
-              }}
-            >
-              <input
-                aria-label={`index ${index}`}
-                placeholder={`${index} (index)`}
-                value={indexValue}
-                onInput={(e) => setIndexValue(e.currentTarget.value)}
-              />
-              <button type="submit">Filter</button>
-            </form>
-          ) : null}
-          <Problem error={rows.error} />
-          <Loading when={rows.loading && !rows.data} />
-          {rows.data && rows.data.items.length === 0 ? <p class="muted">No rows.</p> : null}
-          <ol class="rows" aria-label="rows">
-            {(rows.data?.items ?? []).map((row, i) => (
-              <li key={i}>
-                <Json value={row} />
-              </li>
-            ))}
-          </ol>
-        </Section>
-        <div>
-          <Lookup name={name} />
-          <Rebuild name={name} />
-        </div>
+        <Lookup name={name} />
+        <Rebuild name={name} />
       </div>
+      <Section
+        title="Rows"
+        actions={
+          <span class="row">
+            <button
+              type="button"
+              disabled={cursors.length < 2}
+              onClick={() => setCursors(cursors.slice(0, -1))}
+            >
+              ‹ Previous
+            </button>
+            <span class="muted" aria-label="page number">
+              page {cursors.length}
+            </span>
+            <button
+              type="button"
+              disabled={!rows.data?.next}
+              onClick={() => rows.data?.next && setCursors([...cursors, rows.data.next])}
+            >
+              Next ›
+            </button>
+          </span>
+        }
+      >
+        {index ? (
+          <form
+            class="row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setCursors([null]);
+              setAppliedIndex(indexValue.trim());
+            }}
+          >
+            <input
+              aria-label={`index ${index}`}
+              placeholder={`${index} (index)`}
+              value={indexValue}
+              onInput={(e) => setIndexValue(e.currentTarget.value)}
+            />
+            <button type="submit">Filter</button>
+          </form>
+        ) : null}
+        <Problem error={rows.error} />
+        <Loading when={rows.loading && !rows.data} />
+        {rows.data && rows.data.items.length === 0 ? <p class="muted">No rows.</p> : null}
+        <RowsTable rows={rows.data?.items ?? []} label="rows" />
+      </Section>
     </div>
   );
 }
