@@ -53,9 +53,11 @@ export const API_ERRORS = defineErrorCatalog('API errors', {
     description:
       'No domain has this name (the OpenAPI document lists the domains as the values of `domain`).',
   },
+  UNKNOWN_SAGA: { status: 404, description: 'No saga has this name (`GET /admin/sagas` lists them).' },
   NOT_FOUND: {
     status: 404,
-    description: 'The view has no row with this key, or the aggregate has no events.',
+    description:
+      'The view has no row with this key, the aggregate has no events, the saga has no state for the key, or the schema registry has no such subject or version.',
   },
   ROUTE_NOT_FOUND: { status: 404, description: 'No route matches the method and path.' },
   VERSION_CONFLICT: {

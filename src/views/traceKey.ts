@@ -1,4 +1,4 @@
-import { compositeKey, compositeRange } from '../state/compositeKey.js';
+import { compositeKey, compositeRange, decodeCompositeKey } from '../state/compositeKey.js';
 
 /** How an event is found by an id: its own id, its correlation id, or its causation id. */
 export type TraceMatch = 'id' | 'correlation' | 'causation';
@@ -32,4 +32,31 @@ export function traceKey(
 export function traceRange(id: string): { gte: string; lt: string } {
   const { gte, lt } = compositeRange(id);
   return { gte: TRACE_KEY_START + gte, lt: TRACE_KEY_START + lt };
+}
+
+/** The parts of a trace index key. */
+export interface TraceKeyParts {
+  readonly id: string;
+  readonly match: TraceMatch;
+  readonly domain: string;
+  readonly aggregateId: string;
+  readonly sequence: number;
+}
+
+const MATCHES: readonly string[] = ['id', 'correlation', 'causation'] satisfies TraceMatch[];
+
+/** The parts of a key `traceKey` wrote; throws for any other key. */
+export function parseTraceKey(key: string): TraceKeyParts {
+  const parts = key.startsWith(TRACE_KEY_START) ? decodeCompositeKey(key.slice(1)) : [];
+  const [id, match, domain, aggregateId, sequence] = parts;
+  if (parts.length !== 5 || !MATCHES.includes(match!) || !/^\d+$/.test(sequence!)) {
+    throw new Error(`not a trace key: ${JSON.stringify(key)}`);
+  }
+  return {
+    id: id!,
+    match: match as TraceMatch,
+    domain: domain!,
+    aggregateId: aggregateId!,
+    sequence: Number(sequence),
+  };
 }
