@@ -45,6 +45,7 @@ const LAYERS = {
     'domain',
     'http',
     'kafka',
+    'ops',
     'policies',
     'processor',
     'query',

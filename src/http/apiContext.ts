@@ -8,6 +8,7 @@ import type { ViewQueries } from '../query/viewQueries.js';
 import type { ViewState } from '../views/viewControl.js';
 import type { AccessRules } from './accessPolicy.js';
 import type { AppMetrics } from './appMetrics.js';
+import type { OperationsContext } from './operationsContext.js';
 
 /** What the HTTP API runs on. The parts that need the processors are set once they run. */
 export interface ApiContext {
@@ -31,6 +32,8 @@ export interface ApiContext {
   readonly rebuild: (view: string) => Promise<ViewState>;
   /** A view's generations: serving, and being built. */
   readonly viewState: (view: string) => ViewState;
+  /** The console's operations: trace, sagas, dead letters, schemas, live tail. */
+  readonly operations: OperationsContext;
   running?: {
     /** Writes HTTP commands to their topics. */
     readonly commands: Pick<BatchingSender, 'send'>;

@@ -19,6 +19,9 @@ import { isRegistryUnavailable } from '../serde/registryUnavailable.js';
 import { commandRoutes } from './commandRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { internalRoutes } from './internalRoutes.js';
+import { operationsRoutes } from './operationsRoutes.js';
+import { schemaRoutes } from './schemaRoutes.js';
+import { tailRoutes } from './tailRoutes.js';
 import { viewRoutes } from './viewRoutes.js';
 
 /** The codes of the errors raised below the HTTP layer are codes of the catalog (checked here). */
@@ -117,6 +120,9 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
   aggregateRoutes(api, context);
   healthRoutes(api, context);
   adminRoutes(api, context);
+  operationsRoutes(api, context);
+  schemaRoutes(api, context);
+  tailRoutes(api, context);
   internalRoutes(api, context);
   return api;
 }
