@@ -109,4 +109,13 @@ describe('live tail', () => {
       body: { code: 'INVALID_REQUEST', field: 'from' },
     });
   });
+
+  // Last: it stops the instance.
+  it('ends the streams still open when the instance stops, so they do not hold up its stop', async () => {
+    const { tail } = await openTail('/admin/topics/stock.events/tail');
+    expect(await tail.next()).toMatch(/^: tail of/);
+    await api.app.close();
+    await expect(nextRecord(tail)).rejects.toThrow(/the stream ended/);
+    expect(await tailGroups()).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 import { tailGroupId, tailJson, tailRecord } from '../serde/tailRecord.js';
@@ -7,6 +8,9 @@ import { errorResponses } from './errorSchema.js';
 
 /** How often an idle stream sends a comment, so that proxies and the browser keep it open. */
 export const TAIL_KEEPALIVE_MS = 15_000;
+
+/** How long a tail that ends while its consumer joins waits for the join before it leaves. */
+const JOIN_WAIT_MS = 10_000;
 
 type From = 'end' | 'beginning';
 
@@ -24,6 +28,11 @@ export function tailRoutes(
 ): void {
   const { kafka, serde, topics } = context.operations;
   const keepaliveMs = options.keepaliveMs ?? TAIL_KEEPALIVE_MS;
+  // Streams never end by themselves: the server would wait for them on close. They end first.
+  const open = new Set<() => Promise<void>>();
+  api.addHook('preClose', async () => {
+    await Promise.all([...open].map((end) => end()));
+  });
   api.get(
     '/admin/topics/:topic/tail',
     {
@@ -50,6 +59,9 @@ export function tailRoutes(
       const ends = from === 'end' ? await endOffsets(kafka, topic) : undefined;
       const groupId = tailGroupId();
       const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
+      // A consumer disconnected while run() starts it is restarted by KafkaJS and stays a member
+      // until its session times out: a tail is left once its start is over, within JOIN_WAIT_MS.
+      const start: { over?: Promise<void> } = {};
       // The client may go while the consumer starts: whatever was opened is closed then.
       let gone = false;
       const timers: { keepalive?: NodeJS.Timeout } = {};
@@ -57,7 +69,9 @@ export function tailRoutes(
       const stop = () =>
         (stopping ??= (async () => {
           gone = true;
+          open.delete(end);
           clearInterval(timers.keepalive);
+          if (start.over) await Promise.race([start.over.catch(() => undefined), sleep(JOIN_WAIT_MS)]);
           await consumer.disconnect().catch(() => undefined);
           // It committed nothing; without members it would linger as an empty group.
           const admin = kafka.admin();
@@ -68,6 +82,11 @@ export function tailRoutes(
             .finally(() => admin.disconnect());
         })());
       reply.raw.on('close', () => void stop());
+      const end = async () => {
+        await stop();
+        reply.raw.end();
+      };
+      open.add(end);
 
       try {
         await consumer.connect();
@@ -96,7 +115,7 @@ export function tailRoutes(
         request.log.warn({ err: payload.error, topic }, 'tail consumer crashed');
         void stop().then(() => out.end());
       });
-      try {
+      start.over = (async () => {
         await consumer.run({
           autoCommit: false,
           eachMessage: async ({ partition, message }) => {
@@ -106,6 +125,9 @@ export function tailRoutes(
           },
         });
         for (const [partition, offset] of ends ?? []) consumer.seek({ topic, partition, offset });
+      })();
+      try {
+        await start.over;
       } catch (err) {
         request.log.warn({ err, topic }, 'tail failed');
         await stop();
