@@ -46,6 +46,7 @@ const LAYERS = {
     'domain',
     'http',
     'kafka',
+    'ops',
     'policies',
     'processor',
     'query',

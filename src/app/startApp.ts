@@ -30,6 +30,10 @@ import { serviceAuthorization } from '../http/serviceToken.js';
 import { OwnerDirectory } from '../query/ownerDirectory.js';
 import { PartitionStores } from '../query/partitionStores.js';
 import { ViewQueries } from '../query/viewQueries.js';
+import { SagaQueries } from '../query/sagaQueries.js';
+import { TraceQueries } from '../query/traceQueries.js';
+import { DeadLetterOperations } from '../ops/deadLetterOperations.js';
+import { RegistryHttp } from '../serde/registryHttp.js';
 import { ApiError } from '../http/apiErrors.js';
 import { EVENT_HISTORY } from '../views/readSide.js';
 import { ViewControl } from '../views/viewControl.js';
@@ -378,6 +382,15 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       deciders: application.deciders,
       admin,
       self: () => self,
+      operations: {
+        traces: new TraceQueries({ stores, history: EVENT_HISTORY, topology, serde }),
+        sagas: new SagaQueries({ stores, topology }),
+        deadLetters: new DeadLetterOperations(kafka, topology),
+        registry: new RegistryHttp(options.registryUrl, fetch, options.registryAuth),
+        kafka,
+        serde,
+        topics: topology.topics.map((t) => t.name),
+      },
       metrics,
       logger: logger.child({ component: 'http' }),
       limits: { ...DEFAULT_LIMITS, ...http.limits },

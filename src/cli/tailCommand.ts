@@ -1,14 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Command } from 'commander';
 import type { KesApplication } from '../app/kesApplication.js';
 import { Serde } from '../serde/serde.js';
+import { tailGroupId, tailJson, tailRecord } from '../serde/tailRecord.js';
 import { cliKafka, defaultBrokers, defaultRegistry, registryAuthFromEnv } from './options.js';
 import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
 
 /**
- * `kes tail <topic>`: prints a topic's records as JSON lines — partition, offset, key, headers,
- * and the value decoded with its schema (or as text when it is not Avro in the wire format).
+ * `kes tail <topic>`: prints a topic's records as JSON lines — partition, offset, timestamp, key,
+ * headers, and the value decoded with its schema (or as text when it is not Avro in the wire
+ * format), as the console's live tail shows them (tailRecord.ts).
  */
 export function tailCommand(program: Command, app: () => KesApplication): void {
   program
@@ -46,7 +47,7 @@ export function tailCommand(program: Command, app: () => KesApplication): void {
         await admin.disconnect();
         const remaining = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
         const consumer = kafka.consumer({
-          groupId: `kes-tail-${randomUUID()}`,
+          groupId: tailGroupId(),
           readUncommitted: opts.readUncommitted ?? false,
           maxWaitTimeInMs: 200,
         });
@@ -67,33 +68,7 @@ export function tailCommand(program: Command, app: () => KesApplication): void {
         await consumer.run({
           autoCommit: false,
           eachMessage: async ({ partition, message }) => {
-            const headers = Object.fromEntries(
-              Object.entries(message.headers ?? {}).map(([k, v]) => [
-                k,
-                Array.isArray(v) ? v.map(String) : v?.toString(),
-              ]),
-            );
-            let type: string | undefined;
-            let value: unknown = message.value?.toString() ?? null;
-            if (message.value && message.value[0] === 0 && message.value.length > 5) {
-              try {
-                const decoded = await serde.decode(message.value);
-                type = decoded.type;
-                value = decoded.value;
-              } catch {
-                // Not a record of a known schema: shown as text.
-              }
-            }
-            const line = {
-              topic,
-              partition,
-              offset: message.offset,
-              key: message.key?.toString() ?? null,
-              headers,
-              type,
-              value,
-            };
-            console.log(JSON.stringify(line, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+            console.log(tailJson(await tailRecord(serde, topic, partition, message)));
           },
         });
       },

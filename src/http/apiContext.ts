@@ -12,6 +12,7 @@ import type { Decider } from '../domain/decider.js';
 import type { TopologySpec } from '../topology/topologySpec.js';
 import type { AccessRules } from './accessPolicy.js';
 import type { AppMetrics } from './appMetrics.js';
+import type { OperationsContext } from './operationsContext.js';
 
 /** What the HTTP API runs on. The parts that need the processors are set once they run. */
 export interface ApiContext {
@@ -44,6 +45,8 @@ export interface ApiContext {
   readonly admin: Admin;
   /** This instance's URL, once it listens. */
   readonly self: () => string | null;
+  /** The console's operations: trace, sagas, dead letters, schemas, live tail. */
+  readonly operations: OperationsContext;
   running?: {
     /** Writes HTTP commands to their topics. */
     readonly commands: Pick<BatchingSender, 'send'>;

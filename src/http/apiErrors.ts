@@ -53,9 +53,13 @@ export const API_ERRORS = defineErrorCatalog('API errors', {
     description:
       'No domain has this name (the OpenAPI document lists the domains as the values of `domain`).',
   },
+  UNKNOWN_PROCESSOR: { status: 404, description: 'No processor of the topology has this name.' },
+  UNKNOWN_TOPIC: { status: 404, description: 'No topic of the topology has this name.' },
+  UNKNOWN_SAGA: { status: 404, description: 'No saga has this name (`GET /admin/sagas` lists them).' },
   NOT_FOUND: {
     status: 404,
-    description: 'The view has no row with this key, or the aggregate has no events.',
+    description:
+      'The view has no row with this key, the aggregate has no events, the saga has no state for the key, or the schema registry has no such subject or version.',
   },
   ROUTE_NOT_FOUND: { status: 404, description: 'No route matches the method and path.' },
   VERSION_CONFLICT: {
@@ -63,6 +67,11 @@ export const API_ERRORS = defineErrorCatalog('API errors', {
     description: 'The aggregate is not at the version `If-Match` expects; `version` is its current version.',
   },
   REBUILD_IN_PROGRESS: { status: 409, description: 'The view is already being rebuilt.' },
+  REPLAY_REFUSED: {
+    status: 409,
+    description:
+      "The processor's dead letters cannot be replayed: another processor reads the topic they would go back to, and would see them twice; `reason` says which.",
+  },
   COMMAND_REJECTED: {
     status: 422,
     description:

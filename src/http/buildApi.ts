@@ -21,6 +21,9 @@ import { consoleRoutes } from './consoleRoutes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { internalRoutes } from './internalRoutes.js';
 import { overviewRoutes } from './overviewRoutes.js';
+import { operationsRoutes } from './operationsRoutes.js';
+import { schemaRoutes } from './schemaRoutes.js';
+import { tailRoutes } from './tailRoutes.js';
 import { viewRoutes } from './viewRoutes.js';
 
 /** The codes of the errors raised below the HTTP layer are codes of the catalog (checked here). */
@@ -120,6 +123,9 @@ export async function buildApi(context: ApiContext): Promise<FastifyInstance> {
   healthRoutes(api, context);
   adminRoutes(api, context);
   overviewRoutes(api, context);
+  operationsRoutes(api, context);
+  schemaRoutes(api, context);
+  tailRoutes(api, context);
   internalRoutes(api, context);
   await consoleRoutes(api);
   return api;

@@ -9,7 +9,9 @@ export const QUERY_ERRORS = defineErrorCatalog('query errors', {
   INVALID_REQUEST: 'a cursor this API did not give, or a query on a view without an index',
   UNKNOWN_VIEW: 'no view has this name',
   UNKNOWN_DOMAIN: 'no domain has this name',
-  NOT_FOUND: 'the view has no row with this key, or the aggregate has no events',
+  UNKNOWN_SAGA: 'no saga has this name',
+  NOT_FOUND:
+    'the view has no row with this key, the aggregate has no events, or the saga no state for the key',
   POSITION_TIMEOUT: 'the view did not reach the position asked for within the wait',
   UNAVAILABLE: 'the instance owning the partition of the key cannot be reached',
 });

@@ -38,6 +38,23 @@ export interface HistoryEvent {
   readonly data: unknown;
 }
 
+/** An event as the history stores it, decoded with the current schemas (upcast), with its metadata. */
+export async function decodeHistoryEntry(serde: Serde, entry: HistoryEntry): Promise<HistoryEvent> {
+  const decoded = await serde.decode(Buffer.from(entry.value, 'base64'));
+  const h = entry.headers;
+  return {
+    id: h.ce_id ?? '',
+    type: decoded.type.slice(decoded.type.lastIndexOf('.') + 1),
+    sequence: Number(h.ce_sequence),
+    time: h.ce_time ?? new Date(entry.timestamp).toISOString(),
+    correlationId: h.ce_correlationid ?? null,
+    causationId: h.ce_causationid ?? null,
+    position: `${entry.topic}:${entry.partition}:${entry.offset}`,
+    schemaVersion: decoded.writerVersion ?? decoded.version,
+    data: decoded.value,
+  };
+}
+
 export const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
 
 export function decodeCursor(cursor: string): string {
@@ -241,20 +258,8 @@ export class ViewQueries {
     return decider;
   }
 
-  private async decodeEvent(entry: HistoryEntry): Promise<HistoryEvent> {
-    const decoded = await this.options.serde.decode(Buffer.from(entry.value, 'base64'));
-    const h = entry.headers;
-    return {
-      id: h.ce_id ?? '',
-      type: decoded.type.slice(decoded.type.lastIndexOf('.') + 1),
-      sequence: Number(h.ce_sequence),
-      time: h.ce_time ?? new Date(entry.timestamp).toISOString(),
-      correlationId: h.ce_correlationid ?? null,
-      causationId: h.ce_causationid ?? null,
-      position: `${entry.topic}:${entry.partition}:${entry.offset}`,
-      schemaVersion: decoded.writerVersion ?? decoded.version,
-      data: decoded.value,
-    };
+  private decodeEvent(entry: HistoryEntry): Promise<HistoryEvent> {
+    return decodeHistoryEntry(this.options.serde, entry);
   }
 
   /** Partition count and inputs are those of generation 1 (a generation renames internal topics only). */

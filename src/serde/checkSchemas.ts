@@ -1,5 +1,6 @@
-import { basicAuthorization, type RegistryAuth } from '../config/kafkaConnection.js';
+import type { RegistryAuth } from '../config/kafkaConnection.js';
 import { checkCompatibility } from '../registry/compatibility.js';
+import { RegistryHttp } from './registryHttp.js';
 import type { SchemaCatalog } from './schemaCatalog.js';
 
 export type CheckStatus = 'registered' | 'compatible' | 'new' | 'incompatible';
@@ -101,66 +102,4 @@ function describe(messages: string[]): string {
     .map((m) => /description:'(.*)'\}$/s.exec(m)?.[1])
     .filter((d): d is string => d !== undefined);
   return (descriptions.length > 0 ? descriptions : messages).join('; ');
-}
-
-/** The few registry calls the check needs, over fetch (the Confluent REST API). */
-class RegistryHttp {
-  constructor(
-    private readonly url: string,
-    private readonly fetchImpl: Fetch,
-    private readonly auth?: RegistryAuth,
-  ) {}
-
-  private async call(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: unknown }> {
-    let response: Response;
-    try {
-      response = await this.fetchImpl(`${this.url.replace(/\/$/, '')}${path}`, {
-        method,
-        headers: {
-          'content-type': 'application/vnd.schemaregistry.v1+json',
-          ...(this.auth ? { authorization: basicAuthorization(this.auth) } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (err) {
-      throw new Error(`cannot reach the schema registry at ${this.url}: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-    const json: unknown = await response.json().catch(() => undefined);
-    return { status: response.status, json };
-  }
-
-  private fail(what: string, status: number, json: unknown): never {
-    const message = (json as { message?: string } | undefined)?.message ?? `HTTP ${status}`;
-    throw new Error(`${what}: ${message}`);
-  }
-
-  /** The subject's registered versions; undefined if the subject does not exist. */
-  async versions(subject: string): Promise<number[] | undefined> {
-    const { status, json } = await this.call('GET', `/subjects/${encodeURIComponent(subject)}/versions`);
-    if (status === 404) return undefined;
-    if (status !== 200) this.fail(`listing the versions of ${subject}`, status, json);
-    return json as number[];
-  }
-
-  async lookup(subject: string, schema: string): Promise<{ version: number; id: number } | undefined> {
-    const { status, json } = await this.call('POST', `/subjects/${encodeURIComponent(subject)}`, { schema });
-    if (status === 404) return undefined;
-    if (status !== 200) this.fail(`looking up a schema of ${subject}`, status, json);
-    return json as { version: number; id: number };
-  }
-
-  /** The messages explaining why `schema` is incompatible with a version; undefined if it is compatible. */
-  async incompatibilities(subject: string, version: number, schema: string): Promise<string[] | undefined> {
-    const path = `/compatibility/subjects/${encodeURIComponent(subject)}/versions/${version}?verbose=true`;
-    const { status, json } = await this.call('POST', path, { schema });
-    if (status !== 200) this.fail(`checking ${subject} against version ${version}`, status, json);
-    const answer = json as { is_compatible: boolean; messages?: string[] };
-    return answer.is_compatible ? undefined : (answer.messages ?? []);
-  }
 }

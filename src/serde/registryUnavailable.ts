@@ -1,14 +1,18 @@
 import { errorCauses } from '../errors/errorCauses.js';
+import { RegistryHttpError } from './registryHttp.js';
 
 /**
  * Whether an error of the schema registry client (@kafkajs/confluent-schema-registry) means the
  * registry could not be asked right now: nothing answered (the client reports a refused or reset
  * connection, a timeout, an unknown host, as "status 400" with the socket's error code), or it
  * answered 408, 429 or 5xx. Such a failure passes; a registry that answers 4xx (an unknown schema
- * id, an incompatible schema) has said something about the request, and that stays true.
+ * id, an incompatible schema) has said something about the request, and that stays true. The
+ * same for kes's own registry calls (RegistryHttp).
  */
 export function isRegistryUnavailable(err: unknown): boolean {
-  for (const { name, status, message } of errorCauses(err)) {
+  for (const cause of errorCauses(err)) {
+    if (cause instanceof RegistryHttpError) return cause.unavailable;
+    const { name, status, message } = cause;
     if (name !== 'ResponseError' || typeof status !== 'number') continue;
     if (status >= 500 || status === 408 || status === 429) return true;
     if (typeof message === 'string' && NO_ANSWER.test(message)) return true;

@@ -1,6 +1,7 @@
 import { CloudEventHeaders } from '../commands/cloudEvents.js';
 import type { Processor } from '../processor/processor.js';
 import { compositeKey, compositeRange } from '../state/compositeKey.js';
+import { type TraceMatch, traceKey } from './traceKey.js';
 import { sourcePosition } from './viewProcessor.js';
 import { noteApplied } from './viewProgress.js';
 
@@ -45,6 +46,7 @@ export function historyRange(domain: string, aggregateId: string): { gte: string
  * stored under its aggregate and version, so an aggregate's events are one range read in order.
  * The value keeps the record as written (bytes and headers); it is decoded when read, with the
  * reader's current schema. An event already stored (a replay) is written again unchanged.
+ * Beside each event it writes the trace index (traceKey.ts): one key per id the event carries.
  */
 export function eventHistory(options: { readonly name: string; readonly store: string }): Processor {
   return {
@@ -69,7 +71,19 @@ export function eventHistory(options: { readonly name: string; readonly store: s
         headers: record.headers,
         value: record.value.toString('base64'),
       };
-      store.put(historyKey(domain, aggregateId, sequence), Buffer.from(JSON.stringify(entry)));
+      const key = historyKey(domain, aggregateId, sequence);
+      store.put(key, Buffer.from(JSON.stringify(entry)));
+      // The trace index: the event under its own id, its correlation id and its causation id,
+      // each pointing at its history key (the same partition: one task writes both).
+      const pointer = Buffer.from(JSON.stringify(key));
+      const ids: [TraceMatch, string | undefined][] = [
+        ['id', record.headers[H.id]],
+        ['correlation', record.headers[H.correlationId]],
+        ['causation', record.headers[H.causationId]],
+      ];
+      for (const [match, id] of ids) {
+        if (id) store.put(traceKey(id, match, domain, aggregateId, sequence), pointer);
+      }
     },
   };
 }
