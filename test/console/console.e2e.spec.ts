@@ -156,7 +156,7 @@ describe('the console, with JWT auth on', () => {
 
     // The whole flow: the events of every aggregate the order's correlation reached.
     await page.getByRole('link', { name: 'the whole flow ›' }).click();
-    const flow = page.getByRole('list', { name: 'correlation events' });
+    const flow = page.getByRole('list', { name: 'trace events' });
     await text(flow, 30_000).toContain('StockReserved');
     await text(flow).toContain(`stock/${productId}`);
     await text(flow).toContain('OrderConfirmed');

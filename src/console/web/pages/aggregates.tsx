@@ -253,11 +253,20 @@ interface Trace {
   })[];
 }
 
-/** Every event an id names: the event itself, or those a command or a flow (correlation) caused. */
+const MATCH_LABEL = {
+  id: 'this event',
+  causation: 'appended by this command',
+  correlation: 'same flow',
+} as const;
+
+/**
+ * Every event an id names, in time order: the event itself; for a command id, the events it
+ * appended; for a correlation id, the whole flow across aggregates (what sagas and policies did).
+ */
 export function TracePage({ id }: { id: string }) {
   const trace = useLoad(() => api<Trace>(`/admin/trace/${enc(id)}`), [id], 3000);
   const events = trace.data?.events ?? [];
-  const byMatch = (match: string) => events.filter((e) => e.match === match);
+  const aggregates = new Set(events.map((e) => `${e.domain}/${e.aggregateId}`));
   return (
     <div class="page">
       <h1>
@@ -267,28 +276,18 @@ export function TracePage({ id }: { id: string }) {
       {trace.data && events.length === 0 ? (
         <p class="muted">No event has this id, correlation id or causation id.</p>
       ) : null}
-      {(['id', 'causation', 'correlation'] as const).map((match) =>
-        byMatch(match).length > 0 ? (
-          <Section
-            key={match}
-            title={
-              match === 'id'
-                ? 'The event'
-                : match === 'causation'
-                  ? 'Events this command appended'
-                  : 'The flow: every event of this correlation'
-            }
-          >
-            <ol class="timeline" aria-label={`${match} events`}>
-              {byMatch(match).map((event) => (
-                <li key={`${match}:${event.id}`}>
-                  <EventCard event={event} aggregate={event} />
-                </li>
-              ))}
-            </ol>
-          </Section>
-        ) : null,
-      )}
+      {events.length > 0 ? (
+        <Section title={`${events.length} events, ${aggregates.size} aggregates`}>
+          <ol class="timeline" aria-label="trace events">
+            {events.map((event) => (
+              <li key={event.id}>
+                <span class={`badge match-${event.match}`}>{MATCH_LABEL[event.match]}</span>
+                <EventCard event={event} aggregate={event} />
+              </li>
+            ))}
+          </ol>
+        </Section>
+      ) : null}
     </div>
   );
 }

@@ -93,6 +93,10 @@ export function Live({ topic: initial }: { topic?: string | undefined }) {
               <strong>{r.type ?? 'raw'}</strong> key <code>{r.key ?? 'null'}</code>{' '}
               <span class="muted">{time(Number(r.timestamp) || r.timestamp)}</span>
             </header>
+            <details>
+              <summary>headers ({Object.keys(r.headers).length})</summary>
+              <Json value={r.headers} />
+            </details>
             <Json value={r.value} />
           </li>
         ))}
