@@ -31,6 +31,7 @@ import { OwnerDirectory } from '../query/ownerDirectory.js';
 import { PartitionStores } from '../query/partitionStores.js';
 import { ViewQueries } from '../query/viewQueries.js';
 import { SagaQueries } from '../query/sagaQueries.js';
+import { AggregateIds } from '../query/aggregateIds.js';
 import { TraceQueries } from '../query/traceQueries.js';
 import { DeadLetterOperations } from '../ops/deadLetterOperations.js';
 import { RegistryHttp } from '../serde/registryHttp.js';
@@ -384,6 +385,7 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
       self: () => self,
       operations: {
         traces: new TraceQueries({ stores, history: EVENT_HISTORY, topology, serde }),
+        aggregateIds: new AggregateIds({ stores, history: EVENT_HISTORY, topology }),
         sagas: new SagaQueries({ stores, topology }),
         deadLetters: new DeadLetterOperations(kafka, topology),
         registry: new RegistryHttp(options.registryUrl, fetch, options.registryAuth),

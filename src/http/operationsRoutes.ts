@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from './apiContext.js';
 import { ApiError } from './apiErrors.js';
 import { errorResponses } from './errorSchema.js';
-import { idParam } from './queryParams.js';
+import { idParam, limitParam } from './queryParams.js';
 
 const stringParams = (...names: string[]) => ({
   type: 'object',
@@ -25,7 +25,7 @@ export function operationsRoutes(api: FastifyInstance, context: ApiContext): voi
       schema: {
         tags,
         summary:
-          'Every event whose id, correlation id or causation id is this id, across domains and partitions, by time',
+          'Every event whose correlation id or causation id is this id, across domains and partitions, by time',
         params: stringParams('id'),
         response: errorResponses(503),
       },
@@ -33,6 +33,37 @@ export function operationsRoutes(api: FastifyInstance, context: ApiContext): voi
     async (request) => {
       const { id } = request.params as { id: string };
       return { id, events: await operations.traces.trace(id, deadline()) };
+    },
+  );
+
+  api.get(
+    '/admin/aggregates/:domain',
+    {
+      schema: {
+        tags,
+        summary: 'The ids of a domain’s aggregates starting with `prefix`, in key order (at most `limit`)',
+        params: stringParams('domain'),
+        querystring: {
+          type: 'object',
+          properties: {
+            prefix: { type: 'string' },
+            limit: { type: 'string', description: '1–500, default 50' },
+          },
+        },
+        response: errorResponses(400, 404, 503),
+      },
+      attachValidation: true,
+    },
+    async (request) => {
+      const { domain } = request.params as { domain: string };
+      if (!context.sender.domains.includes(domain)) {
+        throw new ApiError('UNKNOWN_DOMAIN', `no domain named ${domain}`, { domain });
+      }
+      const query = request.query as { prefix?: string; limit?: string };
+      const prefix = query.prefix ?? '';
+      if (prefix !== '') idParam(prefix, 'prefix');
+      const ids = await operations.aggregateIds.search(domain, prefix, limitParam(query.limit), deadline());
+      return { domain, prefix, ids };
     },
   );
 

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
@@ -8,6 +9,9 @@ import { errorResponses } from './errorSchema.js';
 
 /** How often an idle stream sends a comment, so that proxies and the browser keep it open. */
 export const TAIL_KEEPALIVE_MS = 15_000;
+
+/** How many tails an instance streams at once (each is a consumer of its own); more are 503. */
+export const MAX_TAILS = 16;
 
 /** How long a tail that ends while its consumer joins waits for the join before it leaves. */
 const JOIN_WAIT_MS = 10_000;
@@ -55,6 +59,9 @@ export function tailRoutes(
       const from = ((request.query as { from?: string }).from ?? 'end') as From;
       if (from !== 'end' && from !== 'beginning') {
         throw new ApiError('INVALID_REQUEST', 'from must be end or beginning', { field: 'from' });
+      }
+      if (open.size >= MAX_TAILS) {
+        throw new ApiError('UNAVAILABLE', `${MAX_TAILS} tails are open on this instance; close one`);
       }
       const ends = from === 'end' ? await endOffsets(kafka, topic) : undefined;
       const groupId = tailGroupId();
@@ -121,7 +128,10 @@ export function tailRoutes(
           eachMessage: async ({ partition, message }) => {
             if (gone) return;
             const record = await tailRecord(serde, topic, partition, message);
-            out.write(`event: record\ndata: ${tailJson(record)}\n\n`);
+            // A client reading slower than the topic fills holds the consumer back, not the memory.
+            if (!out.write(`event: record\ndata: ${tailJson(record)}\n\n`) && !gone) {
+              await Promise.race([once(out, 'drain'), once(out, 'close')]);
+            }
           },
         });
         for (const [partition, offset] of ends ?? []) consumer.seek({ topic, partition, offset });

@@ -2,6 +2,7 @@ import type { Serde } from '../serde/serde.js';
 import type { TopologySpec } from '../topology/topologySpec.js';
 import type { HistoryEntry } from '../views/eventHistory.js';
 import { parseTraceKey, type TraceMatch, traceRange } from '../views/traceKey.js';
+import { historyPartitions } from './aggregateIds.js';
 import type { PartitionStores } from './partitionStores.js';
 import { decodeHistoryEntry, type HistoryEvent } from './viewQueries.js';
 
@@ -11,9 +12,6 @@ export interface TraceEvent extends HistoryEvent {
   readonly aggregateId: string;
   readonly match: TraceMatch;
 }
-
-/** When an event matches an id in several ways, the most specific one is said. */
-const SPECIFICITY: Record<TraceMatch, number> = { id: 0, causation: 1, correlation: 2 };
 
 /**
  * Events in the order they happened: by time, then by position (topic, partition, offset) so
@@ -34,7 +32,7 @@ function splitPosition(position: string): [string, number, bigint] {
 }
 
 /**
- * Every event an id names — as its own id, its correlation id or its causation id — across every
+ * Every event that names an id — as its correlation id or its causation id — across every
  * domain and partition: the event history's trace index (traceKey.ts) is read on every partition
  * of the history processor, wherever it lives, and each event found is read from the history
  * beside it and decoded as the history is.
@@ -50,9 +48,7 @@ export class TraceQueries {
       readonly serde: Serde;
     },
   ) {
-    const spec = options.topology.processors.find((p) => p.name === options.history.processor);
-    const input = options.topology.topics.find((t) => t.name === spec?.inputs[0]);
-    this.partitions = input?.partitions ?? 1;
+    this.partitions = historyPartitions(options.topology, options.history);
   }
 
   async trace(id: string, deadline: number): Promise<TraceEvent[]> {
@@ -61,20 +57,18 @@ export class TraceQueries {
       Array.from({ length: this.partitions }, async (_, partition) => {
         const target = { processor, store, partition };
         const entries = await this.options.stores.range(target, traceRange(id), deadline);
-        // One event may be named in several ways (a command's first event: correlation and causation).
-        const events = new Map<string, ReturnType<typeof parseTraceKey>>();
-        for (const [key, pointer] of entries) {
-          const parts = parseTraceKey(key);
-          const historyKey = JSON.parse(pointer) as string;
-          const seen = events.get(historyKey);
-          if (!seen || SPECIFICITY[parts.match] < SPECIFICITY[seen.match]) events.set(historyKey, parts);
-        }
+        // An event named as both correlation and causation has one key (its causation is the
+        // flow's first command); how it names the id is read from the event itself.
+        const keys = new Map(
+          entries.map(([key, pointer]) => [JSON.parse(pointer) as string, parseTraceKey(key)]),
+        );
         return Promise.all(
-          [...events].map(async ([historyKey, parts]) => {
+          [...keys].map(async ([historyKey, parts]) => {
             const text = await this.options.stores.get(target, historyKey, deadline);
             if (text === undefined) return undefined;
             const event = await decodeHistoryEntry(this.options.serde, JSON.parse(text) as HistoryEntry);
-            return { ...event, domain: parts.domain, aggregateId: parts.aggregateId, match: parts.match };
+            const match: TraceMatch = event.causationId === id ? 'causation' : 'correlation';
+            return { ...event, domain: parts.domain, aggregateId: parts.aggregateId, match };
           }),
         );
       }),

@@ -22,6 +22,8 @@ import { PROGRESS_KEY } from '../views/viewProgress.js';
 import type { OwnerDirectory } from './ownerDirectory.js';
 import { PartitionStores } from './partitionStores.js';
 import { encodeCursor, ViewQueries } from './viewQueries.js';
+import { AggregateIds } from './aggregateIds.js';
+import { TraceQueries } from './traceQueries.js';
 
 /**
  * An account's statement and history are its own, whatever the ids of the others: events of
@@ -69,6 +71,9 @@ function eventRecord(aggregateId: string, sequence: number, event: AccountEvent)
       [H.subject]: aggregateId,
       [H.sequence]: String(sequence),
       [H.time]: new Date(Date.UTC(2025, 0, 15) + offset * 1000).toISOString(),
+      // Each account's events are one flow: the first appended by the command that started it.
+      [H.correlationId]: `flow-${aggregateId}`,
+      [H.causationId]: sequence === 1 ? `flow-${aggregateId}` : `cmd-${aggregateId}-${sequence}`,
     },
     timestamp: Date.UTC(2025, 0, 15),
   };
@@ -239,5 +244,60 @@ describe('an aggregate’s history, read by its id', () => {
     await expect(queries.history('accounts', 'vic', undefined, DEADLINE())).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+  });
+});
+
+describe('the trace of an id, and the aggregate ids by prefix', () => {
+  const topology = {
+    applicationId: 'kes',
+    topics: [{ name: 'accounts.events', partitions: 1 }],
+    processors: [{ name: HISTORY, inputs: ['accounts.events'] }],
+  } as unknown as TopologySpec;
+  const traces = new TraceQueries({
+    stores,
+    history: { processor: HISTORY, store: HISTORY },
+    topology,
+    serde,
+  });
+  const aggregates = new AggregateIds({ stores, history: { processor: HISTORY, store: HISTORY }, topology });
+
+  it.each(ids)(
+    'finds the flow of %j and no other account’s, each event by how it names the id',
+    async (id) => {
+      const events = await traces.trace(`flow-${id}`, DEADLINE());
+      expect(events.map((e) => [e.aggregateId, e.sequence, e.match])).toEqual([
+        [id, 1, 'causation'],
+        [id, 2, 'correlation'],
+      ]);
+      const byCommand = await traces.trace(`cmd-${id}-2`, DEADLINE());
+      expect(byCommand.map((e) => [e.aggregateId, e.sequence, e.match])).toEqual([[id, 2, 'causation']]);
+      // An event's own id names nothing.
+      expect(await traces.trace(events[0]!.id, DEADLINE())).toEqual([]);
+    },
+  );
+
+  it('indexes an event once when its causation is its correlation, twice otherwise', async () => {
+    let keys = 0;
+    for await (const _entry of history.range({ gte: '#', lt: '$' })) keys++;
+    expect(keys).toBe(ids.length * (1 + 2));
+  });
+
+  it('lists the ids starting with a prefix in key order, one read each, and only the domain’s', async () => {
+    expect(await aggregates.search('accounts', 'victim', 50, DEADLINE())).toEqual([
+      'victim',
+      'victim\u0000',
+      'victim\u00001',
+      'victim\u00001\u0000',
+      'victim\u0001',
+      'victim1',
+    ]);
+    expect(await aggregates.search('accounts', 'victi', 3, DEADLINE())).toEqual([
+      'victi',
+      'victim',
+      'victim\u0000',
+    ]);
+    expect(await aggregates.search('accounts', '', 50, DEADLINE())).toHaveLength(ids.length);
+    expect(await aggregates.search('accounts', 'x', 50, DEADLINE())).toEqual([]);
+    expect(await aggregates.search('transfers', 'victim', 50, DEADLINE())).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { CloudEventHeaders } from '../commands/cloudEvents.js';
 import type { Processor } from '../processor/processor.js';
 import { compositeKey, compositeRange } from '../state/compositeKey.js';
-import { type TraceMatch, traceKey } from './traceKey.js';
+import { traceKey } from './traceKey.js';
 import { sourcePosition } from './viewProcessor.js';
 import { noteApplied } from './viewProgress.js';
 
@@ -34,6 +34,12 @@ export function historyKey(domain: string, aggregateId: string, sequence: number
   return domainStart(domain) + compositeKey(aggregateId, String(sequence).padStart(SEQUENCE_DIGITS, '0'));
 }
 
+/** The bounds of the keys of every aggregate of a domain: `<domain>/` up to the next character. */
+export function domainRange(domain: string): { gte: string; lt: string } {
+  const start = domainStart(domain);
+  return { gte: start, lt: `${domain}0` };
+}
+
 /** The bounds of the scan listing an aggregate's events, and no other aggregate's. */
 export function historyRange(domain: string, aggregateId: string): { gte: string; lt: string } {
   const start = domainStart(domain);
@@ -46,7 +52,7 @@ export function historyRange(domain: string, aggregateId: string): { gte: string
  * stored under its aggregate and version, so an aggregate's events are one range read in order.
  * The value keeps the record as written (bytes and headers); it is decoded when read, with the
  * reader's current schema. An event already stored (a replay) is written again unchanged.
- * Beside each event it writes the trace index (traceKey.ts): one key per id the event carries.
+ * Beside each event it writes the trace index (traceKey.ts): a key per id the event names.
  */
 export function eventHistory(options: { readonly name: string; readonly store: string }): Processor {
   return {
@@ -73,16 +79,16 @@ export function eventHistory(options: { readonly name: string; readonly store: s
       };
       const key = historyKey(domain, aggregateId, sequence);
       store.put(key, Buffer.from(JSON.stringify(entry)));
-      // The trace index: the event under its own id, its correlation id and its causation id,
-      // each pointing at its history key (the same partition: one task writes both).
+      // The trace index: the event under each id it names — its correlation id and, when it is
+      // another, its causation id — pointing at its history key (the same partition: one task
+      // writes both). An event is read back by the ids that name it, not by its own.
       const pointer = Buffer.from(JSON.stringify(key));
-      const ids: [TraceMatch, string | undefined][] = [
-        ['id', record.headers[H.id]],
-        ['correlation', record.headers[H.correlationId]],
-        ['causation', record.headers[H.causationId]],
-      ];
-      for (const [match, id] of ids) {
-        if (id) store.put(traceKey(id, match, domain, aggregateId, sequence), pointer);
+      const correlation = record.headers[H.correlationId];
+      const causation = record.headers[H.causationId];
+      if (correlation)
+        store.put(traceKey(correlation, 'correlation', domain, aggregateId, sequence), pointer);
+      if (causation && causation !== correlation) {
+        store.put(traceKey(causation, 'causation', domain, aggregateId, sequence), pointer);
       }
     },
   };

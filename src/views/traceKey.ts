@@ -1,7 +1,10 @@
 import { compositeKey, compositeRange, decodeCompositeKey } from '../state/compositeKey.js';
 
-/** How an event is found by an id: its own id, its correlation id, or its causation id. */
-export type TraceMatch = 'id' | 'correlation' | 'causation';
+/**
+ * How an event names an id: as its causation id (the command that appended it) or only as its
+ * correlation id (the flow it is part of: the command that started it).
+ */
+export type TraceMatch = 'correlation' | 'causation';
 
 /**
  * Where the trace index keys of the event history start: `#` is neither a domain name's first
@@ -43,7 +46,7 @@ export interface TraceKeyParts {
   readonly sequence: number;
 }
 
-const MATCHES: readonly string[] = ['id', 'correlation', 'causation'] satisfies TraceMatch[];
+const MATCHES: readonly string[] = ['correlation', 'causation'] satisfies TraceMatch[];
 
 /** The parts of a key `traceKey` wrote; throws for any other key. */
 export function parseTraceKey(key: string): TraceKeyParts {

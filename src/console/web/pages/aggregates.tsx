@@ -27,18 +27,30 @@ interface Sagas {
 
 export const loadCommands = () => api<{ commands: CommandInfo[] }>('/admin/commands').then((r) => r.commands);
 
-/** Pick a domain, type an id. */
+/** Pick a domain, type an id (or its start: the ids starting with it are listed as you type). */
 export function AggregateSearch({ domain: initial }: { domain?: string | undefined }) {
   const commands = useLoad(loadCommands, []);
   const domains = [...new Set((commands.data ?? []).map((c) => c.domain))].sort();
   const [domain, setDomain] = useState(initial ?? '');
   const [id, setId] = useState('');
+  const [prefix, setPrefix] = useState('');
   const chosen = domain || domains[0] || '';
+  useEffect(() => {
+    const timer = setTimeout(() => setPrefix(id.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [id]);
+  const found = useLoad(
+    () =>
+      chosen
+        ? api<{ ids: string[] }>(`/admin/aggregates/${enc(chosen)}?limit=20&prefix=${enc(prefix)}`)
+        : Promise.resolve({ ids: [] }),
+    [chosen, prefix],
+  );
   return (
     <div class="page">
       <h1>Aggregates</h1>
       <Section title="Find an aggregate">
-        <Problem error={commands.error} />
+        <Problem error={commands.error ?? found.error} />
         <form
           class="row"
           onSubmit={(e) => {
@@ -53,7 +65,7 @@ export function AggregateSearch({ domain: initial }: { domain?: string | undefin
           </select>
           <input
             aria-label="aggregate id"
-            placeholder="aggregate id"
+            placeholder="aggregate id, or its start"
             value={id}
             onInput={(e) => setId(e.currentTarget.value)}
           />
@@ -61,6 +73,18 @@ export function AggregateSearch({ domain: initial }: { domain?: string | undefin
             Open
           </button>
         </form>
+        <ul class="ids" aria-label="matching aggregates">
+          {(found.data?.ids ?? []).map((match) => (
+            <li key={match}>
+              <a href={href('aggregates', chosen, match)}>{match}</a>
+            </li>
+          ))}
+        </ul>
+        {found.data && found.data.ids.length === 0 ? (
+          <p class="muted">
+            No {chosen} aggregate{prefix ? ` starts with ${prefix}` : ' yet'}.
+          </p>
+        ) : null}
       </Section>
     </div>
   );
@@ -190,9 +214,7 @@ export function EventCard({
       </header>
       <dl class="meta">
         <dt>id</dt>
-        <dd>
-          <a href={href('trace', event.id)}>{event.id}</a>
-        </dd>
+        <dd>{event.id}</dd>
         <dt>correlation</dt>
         <dd>
           {event.correlationId ? <a href={href('trace', event.correlationId)}>{event.correlationId}</a> : '–'}
@@ -249,19 +271,18 @@ interface Trace {
   events: (HistoryEvent & {
     domain: string;
     aggregateId: string;
-    match: 'id' | 'correlation' | 'causation';
+    match: 'correlation' | 'causation';
   })[];
 }
 
 const MATCH_LABEL = {
-  id: 'this event',
   causation: 'appended by this command',
   correlation: 'same flow',
 } as const;
 
 /**
- * Every event an id names, in time order: the event itself; for a command id, the events it
- * appended; for a correlation id, the whole flow across aggregates (what sagas and policies did).
+ * Every event naming an id, in time order: for a command id, the events it appended; for a
+ * correlation id (the first command's), the whole flow across aggregates (what sagas and policies did).
  */
 export function TracePage({ id }: { id: string }) {
   const trace = useLoad(() => api<Trace>(`/admin/trace/${enc(id)}`), [id], 3000);
@@ -274,7 +295,7 @@ export function TracePage({ id }: { id: string }) {
       </h1>
       <Problem error={trace.error} />
       {trace.data && events.length === 0 ? (
-        <p class="muted">No event has this id, correlation id or causation id.</p>
+        <p class="muted">No event has this correlation id or causation id.</p>
       ) : null}
       {events.length > 0 ? (
         <Section title={`${events.length} events, ${aggregates.size} aggregates`}>
