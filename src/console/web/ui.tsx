@@ -6,6 +6,8 @@ export interface Loaded<T> {
   readonly data: T | undefined;
   readonly error: Error | undefined;
   readonly loading: boolean;
+  /** When the last answer came (epoch ms). */
+  readonly updatedAt: number | undefined;
   readonly reload: () => void;
 }
 
@@ -14,14 +16,16 @@ export interface Loaded<T> {
  * live parts); the last answer stays shown while the next is fetched.
  */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[], everyMs?: number): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean; at?: number }>({
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
   const current = useRef(0);
   useEffect(() => {
     const run = ++current.current;
     setState((s) => ({ ...s, loading: true }));
     load().then(
-      (data) => run === current.current && setState({ data, loading: false }),
+      (data) => run === current.current && setState({ data, loading: false, at: Date.now() }),
       (error: Error) => run === current.current && setState((s) => ({ ...s, error, loading: false })),
     );
   }, [...deps, tick]);
@@ -31,7 +35,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], everyMs?: nu
     return () => clearInterval(timer);
   }, [everyMs, ...deps]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data: state.data, error: state.error, loading: state.loading, reload };
+  return { data: state.data, error: state.error, loading: state.loading, updatedAt: state.at, reload };
 }
 
 export function Problem({ error }: { error: unknown }) {

@@ -39,7 +39,14 @@ export function Overview() {
         <Readiness />
         <Throughput />
       </div>
-      <Section title="Consumer lag" actions={<span class="live">live · every 2 s</span>}>
+      <Section
+        title="Consumer lag"
+        actions={
+          <span class="live" aria-label="lag updated">
+            live · updated {lag.updatedAt ? new Date(lag.updatedAt).toLocaleTimeString() : '–'}
+          </span>
+        }
+      >
         <Problem error={lag.error} />
         <table aria-label="consumer lag">
           <thead>

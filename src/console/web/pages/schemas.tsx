@@ -98,34 +98,8 @@ export function SchemaPage({ subject }: { subject: string }) {
       <Problem error={subjects.error ?? pair.error} />
       <Section title="Versions">
         <div class="row">
-          <label>
-            from{' '}
-            <select
-              aria-label="from version"
-              value={String(from ?? '')}
-              onChange={(e) => setFrom(Number(e.currentTarget.value))}
-            >
-              {versions.map((v) => (
-                <option key={v} value={v}>
-                  {v}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            to{' '}
-            <select
-              aria-label="to version"
-              value={String(to ?? '')}
-              onChange={(e) => setTo(Number(e.currentTarget.value))}
-            >
-              {versions.map((v) => (
-                <option key={v} value={v}>
-                  {v}
-                </option>
-              ))}
-            </select>
-          </label>
+          <VersionSelect label="from" versions={versions} value={from} onChange={setFrom} />
+          <VersionSelect label="to" versions={versions} value={to} onChange={setTo} />
           {compatibility ? (
             <span class={`badge ${compatibility.compatible ? 'ok' : 'bad'}`} aria-label="compatibility">
               v{to} {compatibility.compatible ? 'is' : 'is not'} {compatibility.level} compatible with v{from}
@@ -156,5 +130,34 @@ export function SchemaPage({ subject }: { subject: string }) {
         </Section>
       ) : null}
     </div>
+  );
+}
+
+function VersionSelect({
+  label,
+  versions,
+  value,
+  onChange,
+}: {
+  label: string;
+  versions: readonly number[];
+  value: number | undefined;
+  onChange: (version: number) => void;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select
+        aria-label={`${label} version`}
+        value={String(value ?? '')}
+        onChange={(e) => onChange(Number(e.currentTarget.value))}
+      >
+        {versions.map((v) => (
+          <option key={v} value={v}>
+            {v}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
