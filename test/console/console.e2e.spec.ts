@@ -119,7 +119,7 @@ describe('the console, with JWT auth on', () => {
     await count(page.getByRole('table', { name: 'consumer lag' }).locator('tbody tr'), 15_000).toBe(
       topology.processors.length,
     );
-    await text(page.locator('.instance h3')).toContain('this one');
+    await text(page.getByRole('table', { name: 'instances' })).toContain('this one');
     // The lag is read again every 2 s: its time moves on.
     const updated = await page.getByLabel('lag updated').innerText();
     await text(page.getByLabel('lag updated')).not.toBe(updated);

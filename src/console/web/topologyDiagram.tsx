@@ -36,7 +36,7 @@ const SIZE: Record<NodeKind, { width: number; height: number }> = {
 };
 
 /**
- * The topology as a diagram, laid out by dagre: topics (pills) feed processors (boxes) which write
+ * The topology as a diagram, laid out top to bottom by dagre: topics (pills) feed processors (boxes) which write
  * topics and keep stores (cylinders; a store's changelog topic is shown in it, not as a node).
  * `lag` colours each processor by how far it is behind.
  */
@@ -127,7 +127,7 @@ export function TopologyDiagram({ topology, lag }: { topology: TopologyJson; lag
 
 function lay(topology: TopologyJson) {
   const graph = new dagre.graphlib.Graph();
-  graph.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 60, marginx: 10, marginy: 10 });
+  graph.setGraph({ rankdir: 'TB', nodesep: 16, ranksep: 44, marginx: 10, marginy: 10 });
   graph.setDefaultEdgeLabel(() => ({}));
   const changelogs = new Set(topology.processors.flatMap((p) => p.stores.map((s) => s.changelog)));
   // Shown elsewhere: a store's changelog in the store, dead-letter topics on the Dead letters page.

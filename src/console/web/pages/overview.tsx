@@ -182,29 +182,41 @@ function Throughput() {
   );
 }
 
+/** Which partitions of each processor each instance owns: a row per processor, a column per instance. */
 function Instances() {
   const instances = useLoad(() => api<Instances>('/admin/instances'), [], 5000);
+  const list = instances.data?.instances ?? [];
+  const processors = [...new Set(list.flatMap((i) => Object.keys(i.processors)))].sort();
   return (
-    <Section title="Instances">
+    <Section title={`Instances (${list.length})`}>
       <Problem error={instances.error} />
-      {(instances.data?.instances ?? []).map((instance) => (
-        <div key={instance.endpoint} class="instance">
-          <h3>
-            {instance.endpoint}{' '}
-            {instance.endpoint === instances.data?.self ? <span class="badge">this one</span> : null}
-          </h3>
-          <table>
-            <tbody>
-              {Object.entries(instance.processors).map(([processor, partitions]) => (
-                <tr key={processor}>
-                  <td>{processor}</td>
-                  <td>{partitions.join(', ') || <span class="muted">none</span>}</td>
-                </tr>
+      <div class="scroll">
+        <table aria-label="instances">
+          <thead>
+            <tr>
+              <th>Processor</th>
+              {list.map((instance) => (
+                <th key={instance.endpoint}>
+                  {instance.endpoint || 'no endpoint'}
+                  {instance.endpoint === instances.data?.self ? <span class="badge">this one</span> : null}
+                </th>
               ))}
-            </tbody>
-          </table>
-        </div>
-      ))}
+            </tr>
+          </thead>
+          <tbody>
+            {processors.map((processor) => (
+              <tr key={processor}>
+                <td>{processor}</td>
+                {list.map((instance) => (
+                  <td key={instance.endpoint}>
+                    {instance.processors[processor]?.join(', ') ?? <span class="muted">–</span>}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Section>
   );
 }
