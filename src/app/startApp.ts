@@ -118,7 +118,6 @@ export interface AppHandle {
   readonly url: string | undefined;
   close(): Promise<void>;
 }
-
 /**
  * One kes application instance: serves its HTTP API at once (live, not ready), waits for Kafka
  * and applies the topology (creating missing topics), waits for the schema registry and registers
@@ -447,7 +446,17 @@ export async function startApp(options: AppOptions): Promise<AppHandle> {
         context.draining = true;
         if (http.drainMs) await new Promise((r) => setTimeout(r, http.drainMs));
         logger.info('stopping: the HTTP API');
-        await api.close();
+        // Requests in flight are answered; a connection still open after that (a client not
+        // reading its answer, a live tail) does not hold the stop up for ever.
+        // (A command's answer comes within its timeout: it is given that, and 5 s more.)
+        const closeAfterMs = context.limits.commandTimeoutMs + 5000;
+        const closing = api.close();
+        const force = setTimeout(() => {
+          logger.warn({ closeAfterMs }, 'stopping: closing the HTTP connections still open');
+          api.server.closeAllConnections();
+        }, closeAfterMs);
+        await closing;
+        clearTimeout(force);
         await stores.close();
         logger.info('stopping: the command result reader');
         await waiter?.stop();

@@ -63,13 +63,13 @@ export function tailRoutes(
       if (open.size >= MAX_TAILS) {
         throw new ApiError('UNAVAILABLE', `${MAX_TAILS} tails are open on this instance; close one`);
       }
-      const ends = from === 'end' ? await endOffsets(kafka, topic) : undefined;
       const groupId = tailGroupId();
       const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
       // A consumer disconnected while run() starts it is restarted by KafkaJS and stays a member
       // until its session times out: a tail is left once its start is over, within JOIN_WAIT_MS.
       const start: { over?: Promise<void> } = {};
-      // The client may go while the consumer starts: whatever was opened is closed then.
+      // The client may go at any moment, before the stream has begun too: whatever was opened is
+      // closed then. The tail counts against MAX_TAILS from here.
       let gone = false;
       const timers: { keepalive?: NodeJS.Timeout } = {};
       let stopping: Promise<void> | undefined;
@@ -78,7 +78,14 @@ export function tailRoutes(
           gone = true;
           open.delete(end);
           clearInterval(timers.keepalive);
-          if (start.over) await Promise.race([start.over.catch(() => undefined), sleep(JOIN_WAIT_MS)]);
+          if (start.over) {
+            const waited = new AbortController();
+            await Promise.race([
+              start.over.catch(() => undefined),
+              sleep(JOIN_WAIT_MS, undefined, { signal: waited.signal }).catch(() => undefined),
+            ]);
+            waited.abort();
+          }
           await consumer.disconnect().catch(() => undefined);
           // It committed nothing; without members it would linger as an empty group.
           const admin = kafka.admin();
@@ -88,21 +95,23 @@ export function tailRoutes(
             .catch((err: unknown) => request.log.debug({ err, groupId }, 'tail group not deleted'))
             .finally(() => admin.disconnect());
         })());
-      reply.raw.on('close', () => void stop());
       const end = async () => {
         await stop();
         reply.raw.end();
       };
       open.add(end);
+      reply.raw.on('close', () => void stop());
 
+      let ends: Map<number, string> | undefined;
       try {
+        ends = from === 'end' ? await endOffsets(kafka, topic) : undefined;
         await consumer.connect();
         await consumer.subscribe({ topic, fromBeginning: from === 'beginning' });
       } catch (err) {
         await stop();
         throw err;
       }
-      if (gone) {
+      if (gone || reply.raw.destroyed) {
         await stop();
         return reply.hijack();
       }
@@ -130,7 +139,12 @@ export function tailRoutes(
             const record = await tailRecord(serde, topic, partition, message);
             // A client reading slower than the topic fills holds the consumer back, not the memory.
             if (!out.write(`event: record\ndata: ${tailJson(record)}\n\n`) && !gone) {
-              await Promise.race([once(out, 'drain'), once(out, 'close')]);
+              const waited = new AbortController();
+              await Promise.race([
+                once(out, 'drain', { signal: waited.signal }),
+                once(out, 'close', { signal: waited.signal }),
+              ]).catch(() => undefined);
+              waited.abort();
             }
           },
         });

@@ -20,14 +20,17 @@ export async function readTopic(
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map((await fetchTopicOffsets(admin, topic)).map((p) => [p.partition, BigInt(p.offset)]));
-  await admin.disconnect();
   const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
   const records: RawRecord[] = [];
-  if (pending.size === 0) return records;
-  const consumer = kafka.consumer({ groupId: `read-${randomUUID()}`, maxWaitTimeInMs: 50, readUncommitted });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  if (pending.size === 0) {
+    await admin.disconnect();
+    return records;
+  }
+  const groupId = `read-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50, readUncommitted });
   try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${topic} not read to its end in ${timeoutMs} ms`)),
@@ -58,6 +61,9 @@ export async function readTopic(
     });
   } finally {
     await consumer.disconnect();
+    // It committed nothing: left, its group would stay behind empty (for ever, on some brokers).
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
   }
   return records.sort(
     (a, b) => a.partition - b.partition || Number(BigInt(a.message.offset) - BigInt(b.message.offset)),

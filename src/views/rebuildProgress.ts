@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { fetchTopicOffsets } from '../kafka/topicOffsets.js';
+import { consumerLag } from '../kafka/consumerLag.js';
 import type { TopologySpec } from '../topology/topologySpec.js';
 import type { ViewState } from './viewControl.js';
 import { generationTopology } from './viewGeneration.js';
@@ -34,31 +34,22 @@ export async function rebuildProgress(
   const spec = generationTopology(topology, processors, generation);
   // The generation's own topics are created once an instance starts it: until then, nothing to read.
   const existing = new Set(await admin.listTopics());
-  const ends = new Map<string, Map<number, number>>();
+  const lags = await consumerLag(
+    admin,
+    spec.processors
+      .map((p) => ({
+        processor: p.name,
+        group: `${topology.applicationId}-${p.name}`,
+        inputs: p.inputs.filter((topic) => existing.has(topic)),
+      }))
+      // Asked for no topic, a group's offsets are those of every topic it has committed to.
+      .filter((subject) => subject.inputs.length > 0),
+  );
   let consumed = 0;
   let total = 0;
-  for (const processor of spec.processors) {
-    const inputs = processor.inputs.filter((topic) => existing.has(topic));
-    const committed = await admin.fetchOffsets({
-      groupId: `${topology.applicationId}-${processor.name}`,
-      topics: inputs,
-    });
-    const at = new Map(
-      committed.flatMap(({ topic, partitions }) =>
-        partitions.map(({ partition, offset }) => [`${topic}:${partition}`, Number(offset)] as const),
-      ),
-    );
-    for (const topic of inputs) {
-      if (!ends.has(topic)) {
-        const offsets = await fetchTopicOffsets(admin, topic);
-        ends.set(topic, new Map(offsets.map((o) => [o.partition, Number(o.high)])));
-      }
-      for (const [partition, end] of ends.get(topic)!) {
-        // -1: nothing committed yet.
-        consumed += Math.min(end, Math.max(0, at.get(`${topic}:${partition}`) ?? 0));
-        total += end;
-      }
-    }
+  for (const { committed, end } of lags) {
+    consumed += Math.min(end, committed);
+    total += end;
   }
   return { generation, consumed, total, fraction: total === 0 ? 1 : consumed / total };
 }

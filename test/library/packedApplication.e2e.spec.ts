@@ -242,7 +242,9 @@ describe('kes packed, installed from the tarball into a new project', () => {
     const console = await fetch(`${base}/`);
     expect(console.status).toBe(200);
     expect(await console.text()).toContain('<script type="module" src="console/console.js">');
-    expect((await fetch(`${base}/console/console.js`)).status).toBe(200);
+    const script = await fetch(`${base}/console/console.js`);
+    expect(script.status).toBe(200);
+    expect((await script.text()).length).toBeGreaterThan(10_000);
     steps.push({ step: 'commands and the view over HTTP', ms: Date.now() - httpStarted });
   });
 

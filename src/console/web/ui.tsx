@@ -12,8 +12,9 @@ export interface Loaded<T> {
 }
 
 /**
- * Loads with `load` whenever `deps` change and, with `everyMs`, again on that period (the page's
- * live parts); the last answer stays shown while the next is fetched.
+ * Loads with `load` whenever `deps` change and, with `everyMs`, again that long after each answer
+ * (the page's live parts: never two loads of one part at once, however slow the API); the last
+ * answer stays shown while the next is fetched.
  */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[], everyMs?: number): Loaded<T> {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean; at?: number }>({
@@ -23,17 +24,22 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], everyMs?: nu
   const current = useRef(0);
   useEffect(() => {
     const run = ++current.current;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let ended = false;
     setState((s) => ({ ...s, loading: true }));
-    load().then(
-      (data) => run === current.current && setState({ data, loading: false, at: Date.now() }),
-      (error: Error) => run === current.current && setState((s) => ({ ...s, error, loading: false })),
-    );
-  }, [...deps, tick]);
-  useEffect(() => {
-    if (!everyMs) return;
-    const timer = setInterval(() => setTick((t) => t + 1), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs, ...deps]);
+    load()
+      .then(
+        (data) => run === current.current && setState({ data, loading: false, at: Date.now() }),
+        (error: Error) => run === current.current && setState((s) => ({ ...s, error, loading: false })),
+      )
+      .finally(() => {
+        if (everyMs && !ended) timer = setTimeout(() => setTick((t) => t + 1), everyMs);
+      });
+    return () => {
+      ended = true;
+      clearTimeout(timer);
+    };
+  }, [...deps, tick, everyMs]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, updatedAt: state.at, reload };
 }

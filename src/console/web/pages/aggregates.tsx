@@ -45,6 +45,7 @@ export function AggregateSearch({ domain: initial }: { domain?: string | undefin
         ? api<{ ids: string[] }>(`/admin/aggregates/${enc(chosen)}?limit=20&prefix=${enc(prefix)}`)
         : Promise.resolve({ ids: [] }),
     [chosen, prefix],
+    5000,
   );
   return (
     <div class="page">
@@ -94,9 +95,11 @@ export function AggregateSearch({ domain: initial }: { domain?: string | undefin
 export function AggregatePage({ domain, id }: { domain: string; id: string }) {
   const [reloads, setReloads] = useState(0);
   const [fresh, setFresh] = useState(0);
+  // Read again every 3 s: a saga's and a policy's events arrive after the command's.
   const history = useLoad(
     () => api<History>(`/aggregates/${enc(domain)}/${enc(id)}/events`),
     [domain, id, reloads],
+    3000,
   );
   const commands = useLoad(loadCommands, []);
   const version = history.data?.version ?? 0;

@@ -61,6 +61,7 @@ export function DeadLetterPage({ processor }: { processor: string }) {
   );
   const [replay, setReplay] = useState<unknown>();
   const [error, setError] = useState<unknown>();
+  const [replaying, setReplaying] = useState(false);
   const pending = (letters.data?.letters ?? []).filter((l) => !l.replayed).length;
   return (
     <div class="page">
@@ -73,14 +74,17 @@ export function DeadLetterPage({ processor }: { processor: string }) {
           <button
             type="button"
             class="primary"
-            disabled={pending === 0}
+            disabled={pending === 0 || replaying}
             onClick={async () => {
               setError(undefined);
+              setReplaying(true);
               try {
                 setReplay(await api(`/admin/dead-letters/${enc(processor)}/replay`, 'POST'));
                 letters.reload();
               } catch (err) {
                 setError(err);
+              } finally {
+                setReplaying(false);
               }
             }}
           >

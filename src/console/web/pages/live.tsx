@@ -40,10 +40,17 @@ export function Live({ topic: initial }: { topic?: string | undefined }) {
         if (event === 'record') setRecords((old) => [JSON.parse(data) as TailRecord, ...old].slice(0, KEEP));
       },
     )
+      .then(() => {
+        // The server ended the stream (the instance stopping, its consumer lost): start again.
+        if (!abort.signal.aborted) setError(new Error('the stream ended; start it again'));
+      })
       .catch((err: Error) => {
         if (err.name !== 'AbortError') setError(err);
       })
-      .finally(() => setConnected(false));
+      .finally(() => {
+        setConnected(false);
+        if (!abort.signal.aborted) setRunning(undefined);
+      });
     return () => abort.abort();
   }, [running]);
   return (

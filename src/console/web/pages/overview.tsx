@@ -31,7 +31,10 @@ interface Ready {
 export function Overview() {
   const topology = useLoad(() => api<TopologyJson>('/admin/topology'), []);
   const lag = useLoad(() => api<Lag>('/admin/lag'), [], 2000);
-  const lagOf = Object.fromEntries((lag.data?.processors ?? []).map((p) => [p.processor, p.lag]));
+  // A rebuilt view's processors are measured by their serving generation (`products-view.g2`).
+  const lagOf = Object.fromEntries(
+    (lag.data?.processors ?? []).map((p) => [p.processor.replace(/\.g\d+$/, ''), p.lag]),
+  );
   return (
     <div class="page">
       <h1>Overview{topology.data ? <span class="muted"> · {topology.data.applicationId}</span> : null}</h1>

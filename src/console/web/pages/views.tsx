@@ -84,12 +84,16 @@ export function ViewPage({ name }: { name: string }) {
   }, [name]);
   const cursor = cursors.at(-1) ?? null;
   const index = info.data?.index ?? null;
-  const rows = useLoad(() => {
-    const query = new URLSearchParams({ limit: '20' });
-    if (cursor) query.set('cursor', cursor);
-    if (index && appliedIndex) query.set(index, appliedIndex);
-    return api<Page>(`/views/${enc(name)}?${query}`);
-  }, [name, cursor, appliedIndex, index]);
+  const rows = useLoad(
+    () => {
+      const query = new URLSearchParams({ limit: '20' });
+      if (cursor) query.set('cursor', cursor);
+      if (index && appliedIndex) query.set(index, appliedIndex);
+      return api<Page>(`/views/${enc(name)}?${query}`);
+    },
+    [name, cursor, appliedIndex, index],
+    5000,
+  );
   return (
     <div class="page">
       <h1>
@@ -212,6 +216,7 @@ function Rebuild({ name }: { name: string }) {
     try {
       const started = await api<ViewState>(`/admin/views/${enc(name)}/rebuild`, 'POST');
       setTarget(started.building ?? started.active);
+      setLog((old) => [...old, `rebuild requested: generation ${started.building ?? started.active}`]);
       state.reload();
     } catch (err) {
       setError(err);
@@ -230,8 +235,8 @@ function Rebuild({ name }: { name: string }) {
           <span class="muted">since {time(data.updatedAt)}</span>
         </p>
       ) : null}
-      {data?.building !== null && data?.building !== undefined ? (
-        <ProgressBar fraction={data.progress?.fraction ?? 0} label="rebuild progress" />
+      {(data?.building !== null && data?.building !== undefined) || (target !== undefined && !switched) ? (
+        <ProgressBar fraction={data?.progress?.fraction ?? 0} label="rebuild progress" />
       ) : null}
       {data?.progress ? (
         <p class="muted">
