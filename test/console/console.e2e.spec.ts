@@ -152,10 +152,12 @@ describe('the console, with JWT auth on', () => {
     await page.getByLabel('domain').selectOption('orders');
     // Typing the start of the id lists the orders it starts; the order is one of them.
     await page.getByLabel('aggregate id').fill(orderId.slice(0, 6));
-    await page
+    const match = page
       .getByRole('list', { name: 'matching aggregates' })
-      .getByRole('link', { name: orderId })
-      .click();
+      .getByRole('link', { name: orderId });
+    await match.waitFor({ timeout: 15_000 });
+    await shot(page, '2-search');
+    await match.click();
     const events = page.getByRole('list', { name: 'events' });
     await text(events).toContain('OrderPlaced');
     // The saga reserved the stock and confirmed the order: its state, and the event it caused.
@@ -220,12 +222,13 @@ describe('the console, with JWT auth on', () => {
     const before = Number((await page.getByLabel('serving generation').textContent())?.replace(/\D/g, ''));
     await page.getByRole('button', { name: 'Rebuild products' }).click();
     await page.getByRole('progressbar', { name: 'rebuild progress' }).waitFor({ timeout: 10_000 });
+    await shot(page, '5-views-rebuilding');
     await page.getByLabel('rebuild done').waitFor({ timeout: 60_000 });
     await text(page.getByLabel('serving generation')).toBe(`generation ${before + 1}`);
     const log = page.getByRole('list', { name: 'rebuild log' });
     await text(log).toContain(`rebuild requested: generation ${before + 1}`);
     await text(log).toContain(`serving generation ${before + 1}`);
-    await shot(page, '5-views');
+    await shot(page, '5-views-switched');
     await page.close();
   });
 
