@@ -406,10 +406,12 @@ export function ledgerStormScenario(
       const requests = new Map<string, Operation>();
       for (const op of storm)
         if (op.type === 'RequestTransfer') requests.set(op.data.transferId as string, op);
-      // Every transfer settles through its saga: CompleteTransfer or FailTransfer is accepted.
+      // Every transfer settles through its saga: FailTransfer is accepted, or CompleteTransfer and
+      // SettleTransfer are (the saga sends both at once, to two domains: each is decided by its
+      // own task, so one may be answered before the other is).
+      const isAccepted = (commandId: string) => results.get(commandId)?.status === 'ACCEPTED';
       const settled = (id: string) =>
-        results.get(`${id}:complete`)?.status === 'ACCEPTED' ||
-        results.get(`${id}:fail`)?.status === 'ACCEPTED';
+        isAccepted(`${id}:fail`) || (isAccepted(`${id}:complete`) && isAccepted(`${id}:settle`));
       const deadline = Date.now() + 180_000;
       while ([...requests.keys()].some((id) => !settled(id)) && Date.now() < deadline) await sleep(500);
       const unsettled = [...requests.keys()].filter((id) => !settled(id));
